@@ -1,0 +1,17 @@
+namespace KvmMetrics.Analyzer.Cli;
+
+/// <summary>One sub-command of the analyzer binary (<c>forecast</c>, <c>backtest</c>, <c>plan</c>, ...).</summary>
+public interface ICommand
+{
+    /// <summary>The word that selects the command.</summary>
+    string Name { get; }
+
+    /// <summary>One line for the usage text.</summary>
+    string Summary { get; }
+
+    /// <summary>Runs the command. Throws <see cref="UsageException"/> for bad input; returns the exit code.</summary>
+    Task<int> RunAsync(CommandArgs args, CommandContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>What a command may touch besides its arguments: the console streams and the clock.</summary>
+public sealed record CommandContext(TextWriter Out, TextWriter Error, TimeProvider Time);
