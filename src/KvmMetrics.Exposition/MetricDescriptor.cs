@@ -70,6 +70,12 @@ public sealed class MetricDescriptor
         _ => Name,
     };
 
+    /// <summary>UTF-8 bytes of the names, computed once per descriptor instead of on every scrape.</summary>
+    internal Writing.EncodedDescriptor Encoded => _encoded ??= new Writing.EncodedDescriptor(this);
+
     /// <inheritdoc />
     public override string ToString() => Name;
+
+    // Benign race: two threads may both build it; the results are equal.
+    private Writing.EncodedDescriptor? _encoded;
 }

@@ -62,7 +62,9 @@ public sealed class MetricSetBuilder : IMetricSink
         var values = labelValues.ToArray();
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] ??= string.Empty;
+            // Lone surrogates become U+FFFD here, as the UTF-8 writers would write them, so two
+            // values that differ only in invalid UTF-16 are recognised as one series.
+            values[i] = values[i] is { } v ? Writing.TextSanitizer.ReplaceInvalidSurrogates(v) : string.Empty;
         }
 
         var key = SeriesKey(values);
@@ -105,9 +107,26 @@ public sealed class MetricSetBuilder : IMetricSink
     private static bool SameShape(MetricDescriptor a, MetricDescriptor b) =>
         a.Type == b.Type && a.LabelNames.SequenceEqual(b.LabelNames, StringComparer.Ordinal);
 
-    // \0 cannot be confused with label content boundaries because each value is length-prefixed.
-    private static string SeriesKey(string[] values) =>
-        string.Join('\0', values.Select(v => v.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + v));
+    // Within one family every key has the same number of values, so a single value is its own key;
+    // several values are length-prefixed so no content can imitate a boundary.
+    private static string SeriesKey(string[] values)
+    {
+        switch (values.Length)
+        {
+            case 0:
+                return string.Empty;
+            case 1:
+                return values[0];
+            default:
+                var builder = new System.Text.StringBuilder();
+                foreach (var v in values)
+                {
+                    builder.Append(v.Length).Append(':').Append(v);
+                }
+
+                return builder.ToString();
+        }
+    }
 
     private sealed class FamilyBuilder(MetricDescriptor descriptor)
     {
