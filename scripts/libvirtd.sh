@@ -13,6 +13,8 @@ case "${1:-start}" in
     groupadd -f kvm; groupadd -f libvirt-qemu; groupadd -f libvirt
     id libvirt-qemu >/dev/null 2>&1 || useradd -r -g libvirt-qemu -G kvm libvirt-qemu
     mkdir -p /var/log/libvirt /var/run/libvirt /var/lib/libvirt/qemu /var/lib/libvirt/images
+    # Without udev (containers, CI) /dev/kvm stays root:root 0600; Debian's udev rule makes it kvm:0660.
+    if [ -e /dev/kvm ]; then chgrp kvm /dev/kvm && chmod 0660 /dev/kvm || true; fi
     pgrep -x virtlogd >/dev/null || virtlogd -d
     # A daemon that is stopped (SIGSTOP by a fault test) or wedged must not block a fresh start.
     if pgrep -x libvirtd >/dev/null; then
