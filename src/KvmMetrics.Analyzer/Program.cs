@@ -9,6 +9,14 @@ public static class Program
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
         // Commands register here, one line each.
+        new Commands.ForecastCommand(),
+        new Commands.BacktestCommand(),
+        new KvmMetrics.Analyzer.Commands.PlanCommand(),
+        new KvmMetrics.Analyzer.Commands.CapacityCommand(),
+        new KvmMetrics.Analyzer.Planning.Bench.BenchPlannerCommand(),
+        new KvmMetrics.Analyzer.Commands.ReportCommand(),
+        new KvmMetrics.Analyzer.Commands.ServeCommand(),
+        new KvmMetrics.Analyzer.Sample.BuildSampleCommand(),
     ];
 
     /// <summary>Runs the analyzer with the given arguments and returns the exit code.</summary>

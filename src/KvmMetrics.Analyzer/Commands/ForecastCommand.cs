@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text;
+using KvmMetrics.Analysis.Forecasting;
+using KvmMetrics.Analyzer.Cli;
+using KvmMetrics.Analyzer.Forecasting;
+
+namespace KvmMetrics.Analyzer.Commands;
+
+/// <summary>
+/// <c>forecast --history H.csv --step 1h --horizon 24h --output F.csv [--window 28d]</c>: per-series model
+/// selection and forecast; one output row per series and future step with the calibrated intervals and the model.
+/// </summary>
+public sealed class ForecastCommand : ICommand
+{
+    /// <summary>The output header.</summary>
+    public const string Header = "entity,metric,timestamp,mean,lower80,upper80,lower95,upper95,model";
+
+    /// <inheritdoc />
+    public string Name => "forecast";
+
+    /// <inheritdoc />
+    public string Summary => "Forecast every series of a history CSV with per-series model selection";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(CommandArgs args, CommandContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        if (args.Flag("help"))
+        {
+            await context.Out.WriteLineAsync("usage: forecast --history H.csv [--step 1h] [--horizon 24h] [--window 28d] [--output F.csv (default: stdout)]").ConfigureAwait(false);
+            return 0;
+        }
+
+        var common = ForecastArgs.Parse(args);
+        var output = args.String("output");
+        args.EnsureAllUsed();
+
+        var loaded = HistoryLoader.Load(common.History, common.Step, context.Error);
+        var engine = new ForecastEngine(new ForecastOptions { MaxHistory = common.WindowSteps });
+        var forecasts = new Forecast?[loaded.Count];
+        var problems = new string?[loaded.Count];
+        var done = 0;
+        var every = Math.Max(1, loaded.Count / 10);
+        Parallel.For(0, loaded.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            var s = loaded[i].Series;
+            if (s.Length - s.MissingCount < 2)
+            {
+                problems[i] = $"{loaded[i].Entity}/{loaded[i].Metric}: only {s.Length - s.MissingCount} observed step(s) of {common.Step}; at least 2 are needed, skipped";
+            }
+            else
+            {
+                forecasts[i] = engine.Forecast(s, common.HorizonSteps);
+                if (double.IsNaN(forecasts[i]!.BacktestScore))
+                {
+                    problems[i] = $"{loaded[i].Entity}/{loaded[i].Metric}: {forecasts[i]!.Reason}";
+                }
+            }
+
+            var count = Interlocked.Increment(ref done);
+            if (loaded.Count >= 100 && (count % every == 0 || count == loaded.Count))
+            {
+                lock (context.Error)
+                {
+                    context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"forecast: {count}/{loaded.Count} series"));
+                }
+            }
+        });
+
+        foreach (var problem in problems.Where(p => p is not null))
+        {
+            await context.Error.WriteLineAsync("warning: " + problem).ConfigureAwait(false);
+        }
+
+        if (forecasts.All(f => f is null))
+        {
+            throw new UsageException($"no series in '{common.History}' has enough data to forecast (at least 2 observed steps of {common.Step})");
+        }
+
+        var text = new StringBuilder();
+        text.Append(Header).Append('\n');
+        for (var i = 0; i < loaded.Count; i++)
+        {
+            if (forecasts[i] is not { } f)
+            {
+                continue;
+            }
+
+            for (var h = 0; h < f.Horizon; h++)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{loaded[i].Entity},{loaded[i].Metric},{f.TimeAt(h)},{f.Mean[h]:R},{f.Lower80[h]:R},{f.Upper80[h]:R},{f.Lower95[h]:R},{f.Upper95[h]:R},{f.Model}\n");
+            }
+        }
+
+        if (output is null)
+        {
+            await context.Out.WriteAsync(text.ToString()).ConfigureAwait(false);
+        }
+        else
+        {
+            await File.WriteAllTextAsync(output, text.ToString(), cancellationToken).ConfigureAwait(false);
+        }
+
+        var baseline = forecasts.Count(f => f is { IsBaseline: true });
+        var byModel = forecasts.Where(f => f is not null).GroupBy(f => f!.Model).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key} {g.Count()}");
+        await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"forecast: {forecasts.Count(f => f is not null)} series, baseline kept for {baseline}; models: {string.Join(", ", byModel)}")).ConfigureAwait(false);
+        return 0;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+using KvmMetrics.Analysis.Hotspots;
+using KvmMetrics.Analysis.Planning;
+using KvmMetrics.Analyzer.Cli;
+using KvmMetrics.Analyzer.Planning;
+
+namespace KvmMetrics.Analyzer.Commands;
+
+/// <summary>
+/// <c>plan --cluster C.json --history H.csv --output P.json [--state S.json]</c>: hotspots and an ordered,
+/// explained list of live migrations; the cooldown state is read from and written back to <c>--state</c>
+/// (default: <c>P.state.json</c> next to the output).
+/// </summary>
+public sealed class PlanCommand : ICommand
+{
+    /// <inheritdoc />
+    public string Name => "plan";
+
+    /// <inheritdoc />
+    public string Summary => "hotspots and an explained live-migration plan from a cluster snapshot and history";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(CommandArgs args, CommandContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        if (args.Flag("help"))
+        {
+            await context.Out.WriteLineAsync(
+                "usage: plan --cluster C.json --history H.csv --output P.json [--state STATE.json]\n" +
+                "  C.json   hosts, vms, constraints, policy, planTime (see docs/planning.md)\n" +
+                "  H.csv    timestamp,entity,metric,value with cpu_cores and memory_bytes per VM\n" +
+                "  --state  cooldown/reverse-move memory across runs (default: <output>.state.json)").ConfigureAwait(false);
+            return 0;
+        }
+
+        var clusterPath = args.Required("cluster", "the cluster snapshot JSON");
+        var historyPath = args.Required("history", "the per-VM history CSV");
+        var output = args.Required("output", "where to write the plan JSON");
+        var statePath = args.String("state") ?? PlannerStateFile.DefaultPathFor(output);
+        args.EnsureAllUsed();
+
+        var inputs = AnalysisInputs.Load(clusterPath, historyPath);
+        foreach (var w in inputs.Warnings)
+        {
+            await context.Error.WriteLineAsync("warning: " + w).ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var state = PlannerStateFile.Load(statePath, out var stateWarning);
+        if (stateWarning is not null)
+        {
+            await context.Error.WriteLineAsync("warning: " + stateWarning).ConfigureAwait(false);
+        }
+
+        var snapshot = inputs.Cluster.Snapshot;
+        var hotspots = new HotspotDetector(new HotspotOptions { CpuHighWatermark = snapshot.Policy.CpuHighWatermark }).Detect(snapshot, inputs.History);
+        var plan = new MigrationPlanner().Plan(snapshot, inputs.History, state);
+        var document = new PlanDocument(plan.PlanTime, plan.HorizonHours, plan.Forecaster, plan.Summary, plan.Moves, plan.HostsBefore, plan.HostsAfter, plan.Issues, hotspots);
+        AnalysisJson.WriteAtomically(output, AnalysisJson.Serialize(document));
+        PlannerStateFile.Save(statePath, plan.State);
+        await context.Out.WriteAsync(Describe(plan, hotspots, output, statePath)).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>The human summary printed on stdout.</summary>
+    public static string Describe(MigrationPlan plan, HotspotReport hotspots, string output, string statePath)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(hotspots);
+        var c = CultureInfo.InvariantCulture;
+        var s = plan.Summary;
+        var sb = new StringBuilder();
+        var when = DateTimeOffset.FromUnixTimeSeconds(plan.PlanTime).ToString("yyyy-MM-dd HH:mm", c);
+        sb.Append(c, $"plan for {when} UTC, next {plan.HorizonHours} h ({plan.Forecaster}): {s.Moves} move{(s.Moves == 1 ? "" : "s")} ({s.MandatoryMoves} mandatory), ");
+        sb.Append(c, $"expected hot host-hours {s.ExpectedHotHoursBefore:0.#} -> {s.ExpectedHotHoursAfter:0.#}, hot hosts {s.HotHostsBefore} -> {s.HotHostsAfter}, {s.TransferBytes / 1073741824.0:0.#} GiB to copy\n");
+        foreach (var m in plan.Moves)
+        {
+            var src = m.Before[0];
+            var dst = m.Before[1];
+            sb.Append(c, $"  {m.Order}. {m.Vm}: {m.From} -> {m.To} [{m.Kind}] {m.Reason}\n");
+            sb.Append(c, $"     p95 peak {m.From} {src.PeakP95Fraction:0%} -> {m.After[0].PeakP95Fraction:0%}, {m.To} {dst.PeakP95Fraction:0%} -> {m.After[1].PeakP95Fraction:0%}; ~{m.Cost.EstimatedSeconds:0} s to migrate\n");
+            if (m.Alternative is { } alt)
+            {
+                sb.Append(c, $"     rejected: {alt.Vm} -> {alt.To}: {alt.Reason}\n");
+            }
+        }
+
+        foreach (var issue in plan.Issues)
+        {
+            sb.Append(c, $"  ! {issue.Kind}: {issue.Message}\n");
+        }
+
+        var active = hotspots.Findings.Where(f => f.End is null).ToArray();
+        sb.Append(c, $"hotspots: {active.Length} active ({string.Join(", ", active.Select(f => $"{f.Host} {f.Rule}"))}), {hotspots.Findings.Count - active.Length} resolved in the last day");
+        if (hotspots.NoisyNeighbours.Count > 0)
+        {
+            sb.Append(c, $"; noisy neighbours: {string.Join(", ", hotspots.NoisyNeighbours.Where(n => n.Rank == 1).Select(n => $"{n.Vm} on {n.Host}"))}");
+        }
+
+        sb.Append(c, $"\nwrote {output} (state: {statePath})\n");
+        return sb.ToString();
+    }
+}
+
+/// <summary>The <c>plan</c> command's output file.</summary>
+/// <param name="PlanTime">Unix seconds the plan is for.</param>
+/// <param name="HorizonHours">Forecast horizon.</param>
+/// <param name="Forecaster">Demand model.</param>
+/// <param name="Summary">Totals.</param>
+/// <param name="Moves">Ordered moves with explanations.</param>
+/// <param name="HostsBefore">Per-host forecast load without the plan.</param>
+/// <param name="HostsAfter">Per-host forecast load with the plan.</param>
+/// <param name="Issues">What could not be done.</param>
+/// <param name="Hotspots">Current and forecast hotspots, noisy neighbours.</param>
+public sealed record PlanDocument(
+    long PlanTime, int HorizonHours, string Forecaster, PlanSummary Summary, IReadOnlyList<PlannedMove> Moves,
+    IReadOnlyList<HostLoad> HostsBefore, IReadOnlyList<HostLoad> HostsAfter, IReadOnlyList<PlanIssue> Issues, HotspotReport Hotspots);

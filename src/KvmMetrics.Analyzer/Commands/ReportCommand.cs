@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text;
+using KvmMetrics.Analyzer.Cli;
+using KvmMetrics.Analyzer.Planning;
+using KvmMetrics.Analyzer.Report;
+using KvmMetrics.Analyzer.Sources;
+
+namespace KvmMetrics.Analyzer.Commands;
+
+/// <summary>
+/// <c>report --output DIR [--now unixSeconds] [--source ...]</c>: the weekly capacity report as HTML,
+/// Markdown, CSV and (with Chromium) PDF. Without a source it uses the bundled sample cluster.
+/// </summary>
+public sealed class ReportCommand : ICommand
+{
+    /// <summary>Base name of the report files.</summary>
+    public const string FileStem = "capacity-report";
+
+    /// <inheritdoc />
+    public string Name => "report";
+
+    /// <inheritdoc />
+    public string Summary => "weekly capacity report (HTML with charts, Markdown, CSV, PDF); bundled sample by default";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(CommandArgs args, CommandContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        if (args.Flag("help"))
+        {
+            await context.Out.WriteLineAsync(
+                "usage: report --output DIR [--now unixSeconds] [--source ...] [--pdf auto|off] [--chromium PATH]\n" +
+                "  --output DIR   where capacity-report.{html,md,csv,pdf} are written\n" +
+                "  --now T        analysis time in Unix seconds (default: the data's planTime or newest sample)\n" +
+                "  --pdf auto     print a PDF when Chromium is installed (default); off: never\n" +
+                SourceOptions.Usage).ConfigureAwait(false);
+            return 0;
+        }
+
+        var output = args.Required("output", "the directory for the report files");
+        var nowText = args.String("now");
+        var pdf = args.String("pdf", "auto");
+        var chromiumPath = args.String("chromium");
+        var source = SourceOptions.Create(args, context.Time);
+        args.EnsureAllUsed();
+        if (pdf is not ("auto" or "off"))
+        {
+            throw new UsageException($"--pdf must be auto or off, got '{pdf}'");
+        }
+
+        long? now = null;
+        if (nowText is not null)
+        {
+            now = long.TryParse(nowText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is > 0 and < 32_503_680_000
+                ? n
+                : throw new UsageException($"--now must be Unix seconds (e.g. 1788825600), got '{nowText}'");
+        }
+
+        var err = context.Error;
+        await err.WriteLineAsync($"report: loading {source.Name} data").ConfigureAwait(false);
+        AnalysisData data;
+        try
+        {
+            data = await source.LoadAsync(now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SourceUnavailableException e)
+        {
+            await err.WriteLineAsync("error: report: " + e.Message).ConfigureAwait(false);
+            return 1;
+        }
+
+        foreach (var w in data.Warnings)
+        {
+            await err.WriteLineAsync("warning: " + w).ConfigureAwait(false);
+        }
+
+        var at = now ?? data.DefaultNow;
+        var (doc, summary) = ReportBuilder.Build(data, at, line => err.WriteLine("report: " + line));
+        cancellationToken.ThrowIfCancellationRequested();
+
+        Directory.CreateDirectory(output);
+        var html = Path.Combine(output, FileStem + ".html");
+        var md = Path.Combine(output, FileStem + ".md");
+        var csv = Path.Combine(output, FileStem + ".csv");
+        AnalysisJson.WriteAtomically(html, HtmlReportWriter.Render(doc));
+        AnalysisJson.WriteAtomically(md, MarkdownReportWriter.Render(doc));
+        AnalysisJson.WriteAtomically(csv, CsvReportWriter.Render(doc));
+
+        string pdfLine;
+        var pdfPath = Path.Combine(output, FileStem + ".pdf");
+        if (pdf == "off")
+        {
+            pdfLine = "PDF not requested (--pdf off)";
+        }
+        else if (PdfPrinter.Find(chromiumPath) is not { } chromium)
+        {
+            pdfLine = chromiumPath is null
+                ? "PDF skipped: Chromium is not installed (apt-get install chromium, or pass --chromium PATH)"
+                : $"PDF skipped: --chromium '{chromiumPath}' does not exist";
+        }
+        else
+        {
+            await err.WriteLineAsync("report: printing PDF with " + chromium).ConfigureAwait(false);
+            var failure = await PdfPrinter.PrintAsync(chromium, html, pdfPath, TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
+            pdfLine = failure is null ? pdfPath : "PDF failed: " + failure;
+        }
+
+        await context.Out.WriteAsync(Describe(summary, doc.Now, [html, md, csv], pdfLine)).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>The terminal summary: where the files are and the headline numbers.</summary>
+    public static string Describe(ReportSummary s, long now, IReadOnlyList<string> files, string pdfLine)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(files);
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"weekly capacity report, data up to {Fmt.Time(now)} UTC:\n");
+        foreach (var f in files)
+        {
+            sb.Append("  ").Append(f).Append('\n');
+        }
+
+        sb.Append("  ").Append(pdfLine).Append('\n');
+        sb.Append(CultureInfo.InvariantCulture,
+            $"{s.Hosts} hosts, {s.Vms} VMs; headroom (N+1) {Fmt.N(s.CpuHeadroomCores)} cores, {Fmt.N(s.MemoryHeadroomBytes / Fmt.GiB)} GiB; ");
+        sb.Append(CultureInfo.InvariantCulture,
+            $"CPU full in {Fmt.Days(s.CpuDaysUntilFull, s.HorizonDays)}, memory full in {Fmt.Days(s.MemoryDaysUntilFull, s.HorizonDays)}; {s.HotHosts} hot host{(s.HotHosts == 1 ? "" : "s")} this week; {s.Moves} recommended migration{(s.Moves == 1 ? "" : "s")}\n");
+        return sb.ToString();
+    }
+}

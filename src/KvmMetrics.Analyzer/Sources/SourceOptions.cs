@@ -1,0 +1,56 @@
+using KvmMetrics.Analyzer.Cli;
+
+namespace KvmMetrics.Analyzer.Sources;
+
+/// <summary>Chooses the data source from command-line options shared by <c>report</c> and <c>serve</c>.</summary>
+public static class SourceOptions
+{
+    /// <summary>Usage lines for the source options.</summary>
+    public const string Usage =
+        "  --source sample|files|prometheus   where the data comes from (default: sample, or files when --cluster is given)\n" +
+        "  --cluster C.json --history H.csv[.gz]   files source (formats of the 'plan' command)\n" +
+        "  --prometheus.url URL               Prometheus/Thanos/Mimir/VictoriaMetrics base URL (prometheus source)\n" +
+        "  --prometheus.lookback 35d --prometheus.step 5m --prometheus.timeout 30s\n" +
+        "  --prometheus.host-label instance   label that names the host of a domain series";
+
+    /// <summary>Reads the options and creates the source.</summary>
+    public static IAnalysisSource Create(CommandArgs args, TimeProvider? time = null, HttpClient? http = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var cluster = args.String("cluster");
+        var history = args.String("history");
+        var kind = args.String("source") ?? (cluster is not null || history is not null ? "files" : "sample");
+        var url = args.String("prometheus.url");
+        var lookback = args.Duration("prometheus.lookback", TimeSpan.FromDays(35), TimeSpan.FromHours(1), TimeSpan.FromDays(400));
+        var step = args.Duration("prometheus.step", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(15), TimeSpan.FromHours(1));
+        var timeout = args.Duration("prometheus.timeout", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        var hostLabel = args.String("prometheus.host-label", "instance")!;
+        if (!KvmMetrics.Exposition.MetricNames.IsValidLabelName(hostLabel))
+        {
+            throw new UsageException($"--prometheus.host-label must be a Prometheus label name, got '{hostLabel}'");
+        }
+
+        return kind switch
+        {
+            "sample" => new SampleSource(),
+            "files" => new FileSource(
+                cluster ?? throw new UsageException("--source files needs --cluster C.json (hosts, VMs, constraints; the 'plan' format)"),
+                history ?? throw new UsageException("--source files needs --history H.csv (timestamp,entity,metric,value)")),
+            "prometheus" => new PrometheusSource(new PrometheusSourceOptions
+            {
+                Url = ParseUrl(url ?? throw new UsageException("--source prometheus needs --prometheus.url http://host:9090")),
+                Lookback = lookback,
+                Step = step,
+                Timeout = timeout,
+                HostLabel = hostLabel,
+                Time = time ?? TimeProvider.System,
+            }, http),
+            _ => throw new UsageException($"--source must be sample, files or prometheus, got '{kind}'"),
+        };
+    }
+
+    private static Uri ParseUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)
+            ? u
+            : throw new UsageException($"--prometheus.url must be an absolute http(s) URL, got '{text}'");
+}

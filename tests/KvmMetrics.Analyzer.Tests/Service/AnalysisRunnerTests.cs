@@ -1,0 +1,75 @@
+using KvmMetrics.Analysis.Cluster;
+using KvmMetrics.Analyzer.Service;
+using KvmMetrics.Analyzer.Sources;
+using KvmMetrics.Analyzer.State;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KvmMetrics.Analyzer.Tests.Service;
+
+public sealed class AnalysisRunnerTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("kvm-runner-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    [Fact]
+    public async Task RunOnce_RunsHotspotsEveryTick_PlanHourly_AndReportWeekly()
+    {
+        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+        var runner = new AnalysisRunner(new SampleSource(), new AnalyzerServiceOptions { DataDirectory = _dir.FullName }, new StateStore(_dir.FullName), time, NullLogger.Instance);
+
+        await runner.RunOnceAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromMinutes(5));
+        await runner.RunOnceAsync(CancellationToken.None);
+        var tasks = runner.Status.Tasks;
+        Assert.Equal(2, tasks["hotspots"].Successes);
+        Assert.Equal(1, tasks["plan"].Successes);
+        Assert.Equal(1, tasks["report"].Successes);
+        var report = runner.Status.LastReport!;
+        Assert.Equal(Path.Combine(_dir.FullName, "reports", "2026-09-08", "capacity-report.html"), report);
+        Assert.True(File.Exists(report));
+
+        time.Advance(TimeSpan.FromMinutes(56));
+        await runner.RunOnceAsync(CancellationToken.None);
+        Assert.Equal(2, runner.Status.Tasks["plan"].Successes);
+        Assert.Equal(1, runner.Status.Tasks["report"].Successes);
+    }
+
+    [Fact]
+    public void SampleStep_FollowsTheDataButNeverBelowFiveMinutes()
+    {
+        static KvmMetrics.Analysis.Data.RawSeries S(long step) => new("vm", ClusterMetrics.CpuCores, [.. Enumerable.Range(0, 10).Select(i => i * step)], new double[10]);
+        Assert.Equal(3600, AnalysisRunner.SampleStep([S(3600)]));
+        Assert.Equal(300, AnalysisRunner.SampleStep([S(15)]));
+        Assert.Equal(600, AnalysisRunner.SampleStep([S(600)]));
+        Assert.Equal(300, AnalysisRunner.SampleStep([]));
+    }
+
+    [Fact]
+    public void LeaveOutHostsWithGaps_RemovesOnlyTheHostWhoseDataStopped()
+    {
+        var snapshot = new ClusterSnapshot(
+            [new HostSpec("a", 8, 1L << 34), new HostSpec("b", 8, 1L << 34)],
+            [new VmSpec("va", "a", 2, 1L << 30), new VmSpec("vb", "b", 2, 1L << 30)],
+            PlacementConstraints.None, new KvmMetrics.Analysis.Planning.PlannerPolicy(), 100 * 3600);
+        long[] full = [.. Enumerable.Range(0, 100).Select(i => (long)i * 3600)];
+        long[] stopped = [.. Enumerable.Range(0, 90).Select(i => (long)i * 3600)];
+        var history = new ClusterHistory([
+            new("va", ClusterMetrics.CpuCores, full, new double[full.Length]),
+            new("vb", ClusterMetrics.CpuCores, stopped, new double[stopped.Length]),
+        ]);
+        var (kept, leftOut) = AnalysisRunner.LeaveOutHostsWithGaps(snapshot, history, 100 * 3600);
+        Assert.Equal(["b"], leftOut);
+        Assert.Equal(["a"], kept.Hosts.Select(h => h.Name));
+        Assert.Equal(["va"], kept.Vms.Select(v => v.Name));
+    }
+
+    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+}
