@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""Exporter benchmark driver (see run.sh). Creates guests with virsh, runs each exporter alone for its phase,
+scrapes it at a fixed interval, and reports latency, series, sample age, RSS and CPU per scrape."""
+import argparse, os, random, signal, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+
+CLK = os.sysconf("SC_CLK_TCK")
+ANCHOR = "/usr/bin/prometheus-libvirt-exporter"
+
+IDLE = bytes([0xFA, 0xF4, 0xEB, 0xFD])
+SPIN = bytes([0xEB, 0xFE])
+READER = bytes([0x31, 0xC0, 0x8E, 0xD8, 0x8E, 0xC0, 0x8E, 0xD0, 0xBC, 0x00, 0x7C, 0x89, 0xD7, 0xFB, 0xB8, 0x10, 0x02,
+                0xB9, 0x01, 0x00, 0x89, 0xFA, 0xB6, 0x00, 0xBB, 0x00, 0x80, 0xCD, 0x13, 0xEB, 0xEF])
+
+
+def log(*a):
+    print("[bench]", *a, file=sys.stderr, flush=True)
+
+
+def virsh(*args, check=True):
+    return subprocess.run(["virsh", "-c", "qemu:///system", *args], check=check, capture_output=True, text=True)
+
+
+def domain_type():
+    # QEMU runs as libvirt-qemu: KVM only when /dev/kvm is usable by it (group kvm, 0660), else TCG.
+    try:
+        st = os.stat("/dev/kvm")
+        return "kvm" if st.st_mode & 0o060 == 0o060 else "qemu"
+    except OSError:
+        return "qemu"
+
+
+def make_guest(prefix, i, kind, code, paused, dtype):
+    name = f"{prefix}-{i:02d}-{kind}"
+    d = f"/var/lib/libvirt/images/{name}"
+    os.makedirs(d, exist_ok=True)
+    img = bytearray(1 << 20)
+    img[0:len(code)] = code
+    img[510:512] = b"\x55\xaa"
+    with open(f"{d}/boot.img", "wb") as f:
+        f.write(img)
+    xml = f"""<domain type='{dtype}'><name>{name}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu>
+<os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
+<devices><disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='{d}/boot.img'/><target dev='vda' bus='virtio'/></disk>
+<memballoon model='virtio'><stats period='1'/></memballoon><video><model type='none'/></video></devices></domain>"""
+    with open(f"{d}/domain.xml", "w") as f:
+        f.write(xml)
+    virsh("define", f"{d}/domain.xml")
+    virsh("start", *(["--paused"] if paused else []), name)
+    return name
+
+
+def remove_guest(name):
+    virsh("destroy", name, check=False)
+    virsh("undefine", name, check=False)
+    subprocess.run(["rm", "-rf", f"/var/lib/libvirt/images/{name}"], check=False)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK  # utime + stime
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def libvirtd_pid():
+    out = subprocess.run(["pgrep", "-x", "libvirtd"], capture_output=True, text=True).stdout.split()
+    return int(out[0]) if out else None
+
+
+def scrape(url):
+    t0 = time.time()
+    with urllib.request.urlopen(url, timeout=30) as r:
+        body = r.read().decode("utf-8", "replace")
+    t1 = time.time()
+    return t0, t1, body
+
+
+def series(body):
+    return sum(1 for l in body.split("\n") if l and not l.startswith("#"))
+
+
+def collection_start(body):
+    for l in body.split("\n"):
+        if l.startswith("kvm_exporter_collection_start_timestamp_seconds "):
+            return float(l.split()[1])
+    return None
+
+
+def domains_seen(body, ours):
+    if ours:
+        return int(sum(float(l.split()[-1]) for l in body.split("\n") if l.startswith("kvm_domains{")))
+    return sum(float(l.split()[-1]) for l in body.split("\n") if l.startswith("libvirt_domains_number "))
+
+
+def wait_http(url, proc, timeout=60):
+    stop = time.time() + timeout
+    while time.time() < stop:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url}: process exited with {proc.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return
+        except Exception:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def phase(label, cmd, port, ours, scrapes, interval, max_seconds, warmup=1):
+    url = f"http://127.0.0.1:{port}/metrics"
+    log(f"phase {label}: {' '.join(cmd)}")
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_http(url, proc)
+        for _ in range(warmup):
+            scrape(url)
+            time.sleep(interval)
+        lv = libvirtd_pid()
+        c0, l0, w0 = cpu_seconds(proc.pid), cpu_seconds(lv), time.time()
+        lat, ages, counts, doms = [], [], [], []
+        next_t = time.time()
+        deadline = time.time() + max_seconds
+        for i in range(scrapes):
+            if i >= 5 and time.time() > deadline:
+                break  # a loaded host can make scrapes slower than the interval: cap the phase, report the count
+            next_t += interval
+            t0, t1, body = scrape(url)
+            lat.append(t1 - t0)
+            counts.append(series(body))
+            doms.append(domains_seen(body, ours))
+            start = collection_start(body) if ours else None
+            # The anchor collects during the request: its samples are at most as old as the response.
+            ages.append(t1 - start if start is not None else t1 - t0)
+            time.sleep(max(0.0, next_t - time.time()))
+        c1 = cpu_seconds(proc.pid)
+        try:
+            l1 = cpu_seconds(lv) if libvirtd_pid() == lv else float("nan")
+        except OSError:
+            l1 = float("nan")  # libvirtd was restarted during the phase (a shared host): its CPU is not comparable
+        done = len(lat)
+        rss = rss_mb(proc.pid)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    lat.sort()
+    return {
+        "label": label, "p50": statistics.median(lat) * 1000, "p95": lat[int(0.95 * (len(lat) - 1))] * 1000,
+        "series": statistics.median(counts), "domains": statistics.median(doms), "age_max": max(ages), "age_p50": statistics.median(ages),
+        "rss": rss, "cpu": (c1 - c0) / done, "lvcpu": (l1 - l0) / done, "scrapes": done,
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--exporter", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--scrapes", type=int, default=50)
+    ap.add_argument("--interval", type=float, default=1.5)
+    ap.add_argument("--chunks", type=int, default=4)
+    ap.add_argument("--phase-seconds", type=float, default=120)
+    ap.add_argument("--all-configs", action="store_true", help="also one bulk call, and background with the cgroup collector")
+    a = ap.parse_args()
+    dtype = domain_type()
+    prefix = "kmtbench-e2-" + "%06x" % random.randrange(1 << 24)
+    guests = []
+    rows = []
+    try:
+        log(f"creating 40 guests ({dtype}) with prefix {prefix}")
+        from concurrent.futures import ThreadPoolExecutor
+        specs = [(0, "idle", IDLE, False), (1, "spin", SPIN, False), (2, "reader", READER, False)] + [(i, "paused", IDLE, True) for i in range(3, 40)]
+        names = [f"{prefix}-{i:02d}-{k}" for i, k, _, _ in specs]
+        guests += names  # registered first so that a failure still cleans every one of them up
+        with ThreadPoolExecutor(6) as pool:
+            list(pool.map(lambda sp: make_guest(prefix, sp[0], sp[1], sp[2], sp[3], dtype), specs))
+        paused = names[3:]
+        time.sleep(2)
+        iv = f"{a.interval}s"
+        for n in (40, 3):
+            if n == 3:
+                for g in paused:
+                    remove_guest(g)
+                guests = guests[:3]
+                time.sleep(2)
+            configs = [
+                ("anchor (prometheus-libvirt-exporter 0.2.0)", lambda p: [ANCHOR, f"--web.listen-address=127.0.0.1:{p}"], False),
+                (f"ours, collect on scrape, {a.chunks} chunks", lambda p: [a.exporter, f"--web.listen-address=127.0.0.1:{p}", f"--libvirt.parallel-chunks={a.chunks}", "--no-collector.cgroup"], True),
+                (f"ours, collect on scrape, 1 bulk call", lambda p: [a.exporter, f"--web.listen-address=127.0.0.1:{p}", "--libvirt.parallel-chunks=1", "--no-collector.cgroup"], True),
+                (f"ours, background every {iv}, {a.chunks} chunks", lambda p: [a.exporter, f"--web.listen-address=127.0.0.1:{p}", f"--libvirt.parallel-chunks={a.chunks}", f"--collection.interval={iv}", "--no-collector.cgroup"], True),
+                (f"ours + cgroup, background every {iv}", lambda p: [a.exporter, f"--web.listen-address=127.0.0.1:{p}", f"--libvirt.parallel-chunks={a.chunks}", f"--collection.interval={iv}"], True),
+            ]
+            if not a.all_configs:
+                configs = [configs[0], configs[1], configs[3]]
+            anchor = None
+            for label, cmd, ours in configs:
+                port = free_port()
+                r = phase(label, cmd(port), port, ours, a.scrapes, a.interval, a.phase_seconds)
+                r["n"] = n
+                if anchor is None:
+                    anchor = r
+                r["lat_ratio"] = r["p50"] / anchor["p50"]
+                r["series_ratio"] = r["series"] / anchor["series"]
+                rows.append(r)
+                log(f"  p50 {r['p50']:.1f} ms p95 {r['p95']:.1f} ms series {r['series']:.0f} domains {r['domains']:.0f} age max {r['age_max']:.2f} s rss {r['rss']:.0f} MB cpu {r['cpu']*1000:.1f} ms libvirtd {r['lvcpu']*1000:.1f} ms")
+    finally:
+        for g in guests:
+            remove_guest(g)
+    load = open("/proc/loadavg").read().split()[:3]
+    lines = [
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on this 2-core machine (guests: {dtype}, load average {' '.join(load)} from concurrent work), "
+        f"up to {a.scrapes} scrapes per row every {a.interval} s (a row stops after {a.phase_seconds:.0f} s once it has 5), each exporter alone during its row. Command: `bash bench/exporter/run.sh --scrapes {a.scrapes} --interval {a.interval}`.",
+        "'domains' counts every domain on the host (other guests present during the run included); age = scrape end minus the start of the collection that produced the page (anchor: collects during the request, so its age is its latency).",
+        "",
+        "| domains (target) | exporter | scrapes | p50 ms | p95 ms | p50 vs anchor | series | series vs anchor | domains seen | max sample age s | RSS MB | exporter CPU ms/scrape | libvirtd CPU ms/scrape |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(f"| {r['n']} | {r['label']} | {r['scrapes']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['lat_ratio']:.2f}x | {r['series']:.0f} | {r['series_ratio']:.1f}x | {r['domains']:.0f} | {r['age_max']:.2f} | {r['rss']:.0f} | {r['cpu']*1000:.1f} | {r['lvcpu']*1000:.1f} |")
+    text = "\n".join(lines) + "\n"
+    with open(a.out, "w") as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
