@@ -98,7 +98,14 @@ public sealed class GuestChurnAndHostileInputTests
 
         // Bytes that are not UTF-8 in the title, set through virsh the way an operator would.
         var (code, _, stderr) = await ProcessRunner.RunAsync("bash", ["-c", $"virsh desc {guest.Uuid} --live --config --title --new-desc \"$(printf 'bad\\xff\\xfebytes')\""], TimeSpan.FromSeconds(30));
-        page = await exporter.ScrapeAsync(); // metadata-change event invalidated the cached XML
+        // The metadata-change event arrives asynchronously and invalidates the cached XML; poll (bounded) until it has.
+        page = await exporter.ScrapeAsync();
+        for (var i = 0; i < 20 && code == 0 && ExpositionText.Parse(page).Where("kvm_domain_info", guest.Name).SingleOrDefault()?.Labels["title"] == title; i++)
+        {
+            await Task.Delay(500);
+            page = await exporter.ScrapeAsync();
+        }
+
         AssertValidAndUnique(page);
         var after = ExpositionText.Parse(page).Where("kvm_domain_info", guest.Name).Single();
         if (code == 0)
