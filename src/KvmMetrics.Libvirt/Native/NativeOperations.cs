@@ -111,6 +111,18 @@ internal static unsafe class NativeOperations
     });
 
     /// <summary>
+    /// Splits <paramref name="count"/> domains (at least 1) into at most <paramref name="chunks"/> slices of
+    /// <c>size</c> domains (the last may be shorter) and never an empty one: 5 domains in 4 chunks are 2+2+1, not
+    /// 2+2+1+0, because libvirt rejects an empty doms array in <c>virDomainListGetStats</c> (VIR_ERR_INVALID_ARG).
+    /// </summary>
+    internal static (int Size, int Count) ChunkLayout(int count, int chunks)
+    {
+        var wanted = Math.Clamp(chunks, 1, count);
+        var size = (count + wanted - 1) / wanted;
+        return (size, (count + size - 1) / size);
+    }
+
+    /// <summary>
     /// Lists domains (<c>virConnectListAllDomains</c>, one RPC), keeps those in <paramref name="uuids"/> (all when null),
     /// splits them into <paramref name="chunks"/> and runs <c>virDomainListGetStats</c> for each chunk on its own thread.
     /// </summary>
@@ -142,10 +154,9 @@ internal static unsafe class NativeOperations
                 return [];
             }
 
-            var k = Math.Clamp(chunks, 1, selected.Count);
+            var (size, k) = ChunkLayout(selected.Count, chunks);
             var parts = new List<DomainStats>[k];
             var errors = new Exception?[k];
-            var size = (selected.Count + k - 1) / k;
             var threads = new List<Thread>(k);
             for (var c = 0; c < k; c++)
             {
