@@ -166,43 +166,24 @@ public static class SampleBuilder
             var net = new List<double>();
             var cores = new Dictionary<int, int>();
             long memory = 0;
-            foreach (var month in new[] { 8, 9 })
+            foreach (var row in BitbrainsRows.Read(directory, id, [8, 9]))
             {
-                var path = Path.Combine(directory, $"2013-{month}-{id}.csv.gz");
-                if (!File.Exists(path))
+                // The sample keeps only rows whose every column is a finite number, inside the sample window.
+                if (row.Timestamp < start || row.Timestamp >= end
+                    || !AllFinite(row.Cores, row.ProvisionedMhz, row.UsedMhz, row.MemoryProvisionedKb, row.MemoryUsedKb,
+                        row.DiskReadKbps, row.DiskWriteKbps, row.NetworkReceivedKbps, row.NetworkTransmittedKbps))
                 {
                     continue;
                 }
 
-                using var stream = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-                using var reader = new StreamReader(stream);
-                reader.ReadLine();
-                string? line;
-                while ((line = reader.ReadLine()) is not null)
-                {
-                    var p = line.Split(';');
-                    if (p.Length < 11 || !TryLong(p[0], out var t) || t < start || t >= end
-                        || !TryDouble(p[1], out var c) || !TryDouble(p[2], out var prov) || !TryDouble(p[3], out var used)
-                        || !TryDouble(p[5], out var memProv) || !TryDouble(p[6], out var memUsed)
-                        || !TryDouble(p[7], out var dr) || !TryDouble(p[8], out var dw) || !TryDouble(p[9], out var nr) || !TryDouble(p[10], out var nt))
-                    {
-                        continue;
-                    }
-
-                    if (c < 1 || prov <= 0)
-                    {
-                        continue;
-                    }
-
-                    var n = (int)Math.Round(c);
-                    cores[n] = cores.GetValueOrDefault(n) + 1;
-                    memory = Math.Max(memory, (long)(memProv * 1024));
-                    ts.Add(t);
-                    cpu.Add(Math.Max(0, used / (prov / c)));
-                    mem.Add(Math.Clamp(memUsed * 1024, 0, memProv * 1024));
-                    disk.Add(Math.Max(0, (dr + dw) * 1024));
-                    net.Add(Math.Max(0, (nr + nt) * 1024));
-                }
+                var n = (int)Math.Round(row.Cores);
+                cores[n] = cores.GetValueOrDefault(n) + 1;
+                memory = Math.Max(memory, (long)(row.MemoryProvisionedKb * 1024));
+                ts.Add(row.Timestamp);
+                cpu.Add(row.CoresInUse);
+                mem.Add(Math.Clamp(row.MemoryUsedKb * 1024, 0, row.MemoryProvisionedKb * 1024));
+                disk.Add(Math.Max(0, (row.DiskReadKbps + row.DiskWriteKbps) * 1024));
+                net.Add(Math.Max(0, (row.NetworkReceivedKbps + row.NetworkTransmittedKbps) * 1024));
             }
 
             if (ts.Count == 0 || cores.Count == 0 || memory <= 0)
@@ -234,8 +215,17 @@ public static class SampleBuilder
             return new TraceVm(id, vcpus, memory, coverage, cpuSeries, Hourly(mem), Hourly(disk), Hourly(net));
         }
 
-        private static bool TryLong(string s, out long v) => long.TryParse(s.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out v);
+        private static bool AllFinite(params ReadOnlySpan<double> values)
+        {
+            foreach (var v in values)
+            {
+                if (!double.IsFinite(v))
+                {
+                    return false;
+                }
+            }
 
-        private static bool TryDouble(string s, out double v) => double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out v) && double.IsFinite(v);
+            return true;
+        }
     }
 }

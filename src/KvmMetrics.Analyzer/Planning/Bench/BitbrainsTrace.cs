@@ -1,7 +1,6 @@
-using System.Globalization;
-using System.IO.Compression;
 using KvmMetrics.Analysis.Cluster;
 using KvmMetrics.Analysis.Data;
+using KvmMetrics.Analyzer.Data;
 
 namespace KvmMetrics.Analyzer.Planning.Bench;
 
@@ -21,42 +20,12 @@ internal static class BitbrainsTrace
         var points = new SortedDictionary<long, (double Cpu, double Mem)>();
         var cores = new Dictionary<int, int>();
         long memory = 0;
-        foreach (var month in new[] { 7, 8, 9 })
+        foreach (var row in BitbrainsRows.Read(directory, id, [7, 8, 9]))
         {
-            var path = Path.Combine(directory, $"2013-{month}-{id}.csv.gz");
-            if (!File.Exists(path))
-            {
-                continue;
-            }
-
-            using var stream = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-            using var reader = new StreamReader(stream);
-            reader.ReadLine();
-            string? line;
-            while ((line = reader.ReadLine()) is not null)
-            {
-                var p = line.Split(';');
-                if (p.Length < 7
-                    || !long.TryParse(p[0].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ts)
-                    || !double.TryParse(p[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var c)
-                    || !double.TryParse(p[2].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var prov)
-                    || !double.TryParse(p[3].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var used)
-                    || !double.TryParse(p[5].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var memProv)
-                    || !double.TryParse(p[6].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var memUsed))
-                {
-                    continue;
-                }
-
-                if (c < 1 || prov <= 0)
-                {
-                    continue;
-                }
-
-                var n = (int)Math.Round(c);
-                cores[n] = cores.GetValueOrDefault(n) + 1;
-                memory = Math.Max(memory, (long)(memProv * 1024));
-                points[ts] = (Math.Max(0, used / (prov / c)), Math.Max(0, memUsed * 1024));
-            }
+            var n = (int)Math.Round(row.Cores);
+            cores[n] = cores.GetValueOrDefault(n) + 1;
+            memory = Math.Max(memory, (long)(row.MemoryProvisionedKb * 1024));
+            points[row.Timestamp] = (row.CoresInUse, Math.Max(0, row.MemoryUsedKb * 1024));
         }
 
         if (points.Count == 0 || cores.Count == 0 || memory <= 0)
