@@ -5,6 +5,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KvmMetrics.Exporter.Tests.Scraping;
 
+// These tests measure real deadlines of a few hundred milliseconds: run alone, not beside the guest-spinning
+// integration classes of this assembly, which starve the thread pool on 2 cores.
+[Collection(TimingSensitive.Name)]
 public sealed class ScrapeCoordinatorTests
 {
     private static readonly MetricDescriptor Sample = new("test_value", MetricType.Gauge, "A test value.", "source");
@@ -125,4 +128,11 @@ public sealed class ScrapeCoordinatorTests
         var info = Assert.Single(result.Metrics.Find("kvm_exporter_build_info")!.Samples);
         Assert.Equal(ExporterSelfMetrics.Version, info.LabelValues[0]);
     }
+}
+
+/// <summary>A collection that xunit runs with nothing else in parallel.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TimingSensitive
+{
+    public const string Name = "TimingSensitive";
 }
