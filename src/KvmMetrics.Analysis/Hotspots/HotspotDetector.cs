@@ -43,7 +43,7 @@ public sealed class HotspotDetector(HotspotOptions? options = null, IDemandForec
             Add(findings, host.Name, "cpu-sustained", stamps, cpuFraction,
                 new HysteresisOptions(o.CpuHighWatermark, o.CpuHighWatermark - o.CpuHysteresis, o.SustainSteps, o.ClearSteps),
                 "sum of VM cpu_cores / host cpuCores", peak => peak > 0.95 ? "critical" : "warning",
-                (e, sev) => F($"{host.Name}: CPU above {o.CpuHighWatermark:0%} of {host.CpuCores} cores for {o.SustainSteps}+ consecutive {o.StepSeconds / 60} min steps (peak {e.Peak:0%})"));
+                (e, sev) => F($"{host.Name}: CPU above {o.CpuHighWatermark:0%} of {host.CpuCores} cores for {o.SustainSteps}+ consecutive {StepText(o.StepSeconds)} steps (peak {e.Peak:0%})"));
 
             var memUsed = Sum(mem);
             var memFraction = memUsed.Select(x => x / host.MemoryBytes).ToArray();
@@ -215,4 +215,7 @@ public sealed class HotspotDetector(HotspotOptions? options = null, IDemandForec
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>"5 min" for whole minutes, else "15 s" (finer Prometheus steps would otherwise read "0 min").</summary>
+    private static string StepText(long seconds) => seconds % 60 == 0 ? F($"{seconds / 60} min") : F($"{seconds} s");
 }

@@ -23,7 +23,8 @@ public sealed class ServeCommand : ICommand
         {
             await context.Out.WriteLineAsync(
                 "usage: serve [--web.listen-address :9178] [--web.config.file FILE] [--data.dir DIR] [--api.token-file FILE]\n" +
-                "             [--interval.hotspots 5m] [--interval.plan 1h] [--interval.report 7d] [--stale-after 15m] [source options]\n" +
+                "             [--interval.hotspots 5m] [--interval.plan 1h] [--interval.report 7d] [--stale-after 15m] [--hotspots.min-step 5m]\n" +
+                "             [source options]\n" +
                 SourceOptions.Usage).ConfigureAwait(false);
             return 0;
         }

@@ -101,13 +101,13 @@ public sealed partial class AnalysisRunner
 
             var now = data.DefaultNow;
             var (fullSnapshot, history) = data.At(now);
-            var (snapshot, insufficient) = LeaveOutHostsWithGaps(fullSnapshot, history, now);
+            var (snapshot, insufficient, reasons) = LeaveOutHostsWithGaps(fullSnapshot, history, now, (long)_options.StaleAfter.TotalSeconds, data.HostsWithoutData);
             var newest = AnalysisData.Newest(data.Series) ?? 0;
-            Update(s => s with { SourceUp = true, NewestSample = newest, InsufficientHosts = insufficient, Warnings = data.Warnings });
+            Update(s => s with { SourceUp = true, NewestSample = newest, InsufficientHosts = insufficient, Warnings = [.. data.Warnings, .. reasons] });
             ObservePlacement(fullSnapshot, now);
 
             var hot = await Run("hotspots", wall, () => Task.FromResult(new HotspotResult(now,
-                new HotspotDetector(new HotspotOptions { CpuHighWatermark = snapshot.Policy.CpuHighWatermark, StepSeconds = SampleStep(data.Series) }).Detect(snapshot, history))), cancellationToken).ConfigureAwait(false);
+                new HotspotDetector(new HotspotOptions { CpuHighWatermark = snapshot.Policy.CpuHighWatermark, StepSeconds = SampleStep(data.Series, (long)_options.HotspotMinStep.TotalSeconds) }).Detect(snapshot, history))), cancellationToken).ConfigureAwait(false);
             if (hot is not null)
             {
                 Update(s => s with { Hotspots = hot });
@@ -191,8 +191,15 @@ public sealed partial class AnalysisRunner
         return Path.Combine(dir, "capacity-report.html");
     }
 
-    /// <summary>Hosts whose CPU misses more than <see cref="MaxMissingShare"/> of the hourly points of the last 24 hours (or since the first sample) are removed with their VMs.</summary>
-    public static (ClusterSnapshot Snapshot, IReadOnlyList<string> LeftOut) LeaveOutHostsWithGaps(ClusterSnapshot snapshot, ClusterHistory history, long now)
+    /// <summary>
+    /// Leaves out of balancing, with their VMs, the hosts whose data cannot be trusted now: <paramref name="withoutData"/>
+    /// (the source knows VMs there but has no CPU series for them), hosts whose newest CPU sample lags the cluster's newest
+    /// by more than <paramref name="staleAfterSeconds"/> or two sample steps, whichever is longer (their exporter stopped
+    /// while the others went on: the planner must not treat them as idle), and hosts whose CPU misses more than <see cref="MaxMissingShare"/> of the hourly points of the
+    /// last 24 hours (or since the cluster's first sample). Each left-out host comes with the reason, for the status warnings.
+    /// </summary>
+    public static (ClusterSnapshot Snapshot, IReadOnlyList<string> LeftOut, IReadOnlyList<string> Reasons) LeaveOutHostsWithGaps(
+        ClusterSnapshot snapshot, ClusterHistory history, long now, long staleAfterSeconds, IReadOnlyCollection<string>? withoutData = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(history);
@@ -200,30 +207,53 @@ public sealed partial class AnalysisRunner
         var first = snapshot.Vms.Select(v => history.Get(v.Name, ClusterMetrics.CpuCores)).Where(s => s is { Count: > 0 }).Select(s => s!.Timestamps[0]).DefaultIfEmpty(now).Min();
         var start = Math.Max(Resampler.FloorTo(now, HourlyGrid.Hour) - HourlyGrid.Day, Resampler.FloorTo(first, HourlyGrid.Hour));
         var hours = (int)Math.Max(1, (now - start + HourlyGrid.Hour - 1) / HourlyGrid.Hour);
+        var cpu = snapshot.Vms.Select(v => history.Get(v.Name, ClusterMetrics.CpuCores)).OfType<KvmMetrics.Analysis.Data.RawSeries>().Where(s => s.Count > 0).ToArray();
+        var clusterNewest = cpu.Select(s => s.Timestamps[^1]).DefaultIfEmpty(now).Max();
+        var maxLag = Math.Max(staleAfterSeconds, 2 * SampleStep(cpu, 1));
         var leftOut = new List<string>();
+        var reasons = new List<string>();
         foreach (var host in snapshot.Hosts)
         {
+            if (withoutData?.Contains(host.Name) == true)
+            {
+                leftOut.Add(host.Name);
+                reasons.Add($"host {host.Name}: the source reports VMs on it but returned no {ClusterMetrics.CpuCores} series for them; left out of balancing");
+                continue;
+            }
+
             var vms = snapshot.Vms.Where(v => v.Host == host.Name).ToArray();
             if (vms.Length == 0)
             {
                 continue;
             }
 
-            var perVm = vms.Select(v => HourlyGrid.Means(history.Get(v.Name, ClusterMetrics.CpuCores), start, hours)).ToArray();
+            var series = vms.Select(v => history.Get(v.Name, ClusterMetrics.CpuCores)).ToArray();
+            var newest = series.Where(s => s is { Count: > 0 }).Select(s => s!.Timestamps[^1]).DefaultIfEmpty(long.MinValue).Max();
+            if (newest == long.MinValue || clusterNewest - newest > maxLag)
+            {
+                leftOut.Add(host.Name);
+                reasons.Add(newest == long.MinValue
+                    ? $"host {host.Name}: no {ClusterMetrics.CpuCores} samples for its VMs; left out of balancing"
+                    : string.Create(CultureInfo.InvariantCulture, $"host {host.Name}: its newest {ClusterMetrics.CpuCores} sample is {clusterNewest - newest} s older than the cluster's newest (more than {maxLag} s: its data stopped); left out of balancing"));
+                continue;
+            }
+
+            var perVm = series.Select(s => HourlyGrid.Means(s, start, hours)).ToArray();
             var missing = Enumerable.Range(0, hours).Count(h => perVm.All(s => double.IsNaN(s[h])));
             if (missing > hours * MaxMissingShare)
             {
                 leftOut.Add(host.Name);
+                reasons.Add(string.Create(CultureInfo.InvariantCulture, $"host {host.Name}: {ClusterMetrics.CpuCores} misses {missing} of the last {hours} hours (more than {MaxMissingShare:0%}); left out of balancing"));
             }
         }
 
         if (leftOut.Count == 0)
         {
-            return (snapshot, leftOut);
+            return (snapshot, leftOut, reasons);
         }
 
         var set = leftOut.ToHashSet(StringComparer.Ordinal);
-        return (snapshot with { Hosts = [.. snapshot.Hosts.Where(h => !set.Contains(h.Name))], Vms = [.. snapshot.Vms.Where(v => !set.Contains(v.Host))] }, leftOut);
+        return (snapshot with { Hosts = [.. snapshot.Hosts.Where(h => !set.Contains(h.Name))], Vms = [.. snapshot.Vms.Where(v => !set.Contains(v.Host))] }, leftOut, reasons);
     }
 
     private void ObservePlacement(ClusterSnapshot snapshot, long now)
@@ -304,15 +334,17 @@ public sealed partial class AnalysisRunner
     }
 
     /// <summary>
-    /// The hotspot rules' step: the data's own sampling interval (median spacing of the CPU series), at least 5 minutes,
-    /// so "sustained for 3 steps" means 3 real samples whether the source has 5-minute or hourly data.
+    /// The hotspot rules' step: the data's own sampling interval (median spacing of the CPU series), at least
+    /// <paramref name="minStep"/> seconds (<c>--hotspots.min-step</c>, default 5 minutes), so "sustained for 3 steps" means
+    /// 3 real samples whether the source has 5-minute or hourly data.
     /// </summary>
-    public static long SampleStep(IReadOnlyList<KvmMetrics.Analysis.Data.RawSeries> series)
+    public static long SampleStep(IReadOnlyList<KvmMetrics.Analysis.Data.RawSeries> series, long minStep = 300)
     {
         ArgumentNullException.ThrowIfNull(series);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minStep);
         var gaps = series.Where(s => s.Metric == ClusterMetrics.CpuCores && s.Count > 2).Take(20)
             .SelectMany(s => s.Timestamps.Zip(s.Timestamps.Skip(1), (a, b) => b - a)).Order().ToArray();
-        return gaps.Length == 0 ? 300 : Math.Clamp(gaps[gaps.Length / 2], 300, HourlyGrid.Hour);
+        return gaps.Length == 0 ? minStep : Math.Clamp(gaps[gaps.Length / 2], minStep, Math.Max(minStep, HourlyGrid.Hour));
     }
 
     /// <summary>Formats a Unix time for logs.</summary>

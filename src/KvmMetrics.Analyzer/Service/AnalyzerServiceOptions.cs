@@ -26,6 +26,13 @@ public sealed record AnalyzerServiceOptions
     /// <summary><c>--stale-after</c>: data older than this is reported stale, default 15m.</summary>
     public TimeSpan StaleAfter { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// <c>--hotspots.min-step</c>: the shortest step the hotspot rules evaluate on, default 5m (15s to 1h). The rules use the
+    /// data's own spacing but never less than this, so "sustained for 3 steps" is 15 minutes by default; lower it only
+    /// when the source delivers finer data (e.g. <c>--prometheus.step 15s</c>) and shorter bursts should count.
+    /// </summary>
+    public TimeSpan HotspotMinStep { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary><c>--api.token-file</c>: when set, <c>/api/*</c> needs <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
     public string? ApiTokenFile { get; init; }
 
@@ -43,6 +50,7 @@ public sealed record AnalyzerServiceOptions
             ReportInterval = args.Duration("interval.report", TimeSpan.FromDays(7), TimeSpan.FromMinutes(1), TimeSpan.FromDays(31)),
             StaleAfter = args.Duration("stale-after", TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(1), TimeSpan.FromDays(7)),
             ApiTokenFile = args.String("api.token-file"),
+            HotspotMinStep = args.Duration("hotspots.min-step", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(15), TimeSpan.FromHours(1)),
         };
         o.Validate();
         return o;
@@ -59,6 +67,11 @@ public sealed record AnalyzerServiceOptions
         if (ReportInterval < PlanInterval)
         {
             throw new UsageException($"--interval.report ({ReportInterval}) must be at least --interval.plan ({PlanInterval})");
+        }
+
+        if (HotspotMinStep < TimeSpan.FromSeconds(15) || HotspotMinStep > TimeSpan.FromHours(1))
+        {
+            throw new UsageException($"--hotspots.min-step must be from 15s to 1h, got {HotspotMinStep}");
         }
 
         if (string.IsNullOrWhiteSpace(DataDirectory))

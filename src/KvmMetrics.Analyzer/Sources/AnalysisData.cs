@@ -15,6 +15,9 @@ namespace KvmMetrics.Analyzer.Sources;
 /// <param name="DefaultNow">The analysis time to use when none is given (newest data, or the file's planTime).</param>
 public sealed record AnalysisData(ClusterFile Cluster, IReadOnlyList<RawSeries> Series, string Description, IReadOnlyList<string> Warnings, long DefaultNow)
 {
+    /// <summary>Hosts the source knows VMs on but returned no usage series for (e.g. a partial answer): not to be balanced as if empty.</summary>
+    public IReadOnlyList<string> HostsWithoutData { get; init; } = [];
+
     /// <summary>The data as the analysis library sees it at <paramref name="now"/>: samples at or after now are dropped.</summary>
     public (ClusterSnapshot Snapshot, ClusterHistory History) At(long now)
     {

@@ -32,16 +32,22 @@ public sealed class PrometheusSource : IAnalysisSource
     /// <inheritdoc />
     public string Name => "prometheus";
 
-    /// <summary>The PromQL of each analyzer metric, by metric name (<c>W</c> = rate window).</summary>
+    /// <summary>
+    /// The PromQL of each analyzer metric, by metric name (<c>W</c> = rate window). <c>cpu_cores</c> is CPU demand: the
+    /// time the domain ran plus the time its vCPUs were runnable but waited for a host CPU (libvirt <c>vcpu.N.delay</c>).
+    /// On a contended host usage alone is capped by what the scheduler handed out, which hides the hotspot from the planner
+    /// and makes starved VMs look oversized; without delay counters (older libvirt) it falls back to usage.
+    /// </summary>
     public IReadOnlyDictionary<string, string> RangeQueries
     {
         get
         {
             var l = _options.HostLabel;
             var w = Window();
+            var used = $"sum by ({l}, domain) (rate(kvm_domain_cpu_time_seconds_total[{w}]))";
             return new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                [ClusterMetrics.CpuCores] = $"sum by ({l}, domain) (rate(kvm_domain_cpu_time_seconds_total[{w}]))",
+                [ClusterMetrics.CpuCores] = $"{used} + (sum by ({l}, domain) (rate(kvm_domain_vcpu_delay_seconds_total[{w}])) or {used} * 0)",
                 [ClusterMetrics.CpuStealCores] = $"sum by ({l}, domain) (rate(kvm_domain_vcpu_delay_seconds_total[{w}]))",
                 [ClusterMetrics.MemoryBytes] = $"max by ({l}, domain) (kvm_domain_balloon_rss_bytes)",
                 [ClusterMetrics.DiskBytesPerSecond] = $"sum by ({l}, domain) (rate(kvm_domain_block_read_bytes_total[{w}]) + rate(kvm_domain_block_write_bytes_total[{w}]))",
@@ -58,11 +64,12 @@ public sealed class PrometheusSource : IAnalysisSource
         var start = end - (long)_options.Lookback.TotalSeconds;
         var l = _options.HostLabel;
         var warnings = new List<string>();
+        var serverWarnings = new SortedSet<string>(StringComparer.Ordinal);
 
-        var hostCpus = await InstantAsync($"max by ({l}) (last_over_time(kvm_host_cpus[1h]))", end, cancellationToken).ConfigureAwait(false);
-        var hostMemory = await InstantAsync($"max by ({l}) (last_over_time(kvm_host_memory_bytes[1h]))", end, cancellationToken).ConfigureAwait(false);
-        var vmVcpus = await InstantAsync($"max by ({l}, domain) (last_over_time(kvm_domain_vcpus_allocated[1h]))", end, cancellationToken).ConfigureAwait(false);
-        var vmMemory = await InstantAsync($"max by ({l}, domain) (last_over_time(kvm_domain_memory_allocated_bytes[1h]))", end, cancellationToken).ConfigureAwait(false);
+        var hostCpus = await InstantAsync($"max by ({l}) (last_over_time(kvm_host_cpus[1h]))", end, serverWarnings, cancellationToken).ConfigureAwait(false);
+        var hostMemory = await InstantAsync($"max by ({l}) (last_over_time(kvm_host_memory_bytes[1h]))", end, serverWarnings, cancellationToken).ConfigureAwait(false);
+        var vmVcpus = await InstantAsync($"max by ({l}, domain) (last_over_time(kvm_domain_vcpus_allocated[1h]))", end, serverWarnings, cancellationToken).ConfigureAwait(false);
+        var vmMemory = await InstantAsync($"max by ({l}, domain) (last_over_time(kvm_domain_memory_allocated_bytes[1h]))", end, serverWarnings, cancellationToken).ConfigureAwait(false);
         if (hostCpus.Count == 0)
         {
             throw new SourceUnavailableException($"{_options.Url}: no kvm_host_cpus series in the last hour before {DateTimeOffset.FromUnixTimeSeconds(end):u}; is the kvm exporter scraped by this server?");
@@ -70,9 +77,10 @@ public sealed class PrometheusSource : IAnalysisSource
 
         var series = new List<RawSeries>();
         var newestByVm = new Dictionary<string, (string Host, long Time)>(StringComparer.Ordinal);
+        var hostsWithCpu = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (metric, query) in RangeQueries)
         {
-            var perSeries = await RangeAsync(query, start, end, step, cancellationToken).ConfigureAwait(false);
+            var perSeries = await RangeAsync(query, start, end, step, serverWarnings, cancellationToken).ConfigureAwait(false);
             foreach (var ((host, domain), points) in perSeries.OrderBy(p => p.Key.Domain, StringComparer.Ordinal).ThenBy(p => p.Key.Host, StringComparer.Ordinal))
             {
                 if (points.Count == 0)
@@ -80,9 +88,13 @@ public sealed class PrometheusSource : IAnalysisSource
                     continue;
                 }
 
-                if (metric == ClusterMetrics.CpuCores && (!newestByVm.TryGetValue(domain, out var seen) || points.Keys[^1] > seen.Time))
+                if (metric == ClusterMetrics.CpuCores)
                 {
-                    newestByVm[domain] = (host, points.Keys[^1]);
+                    hostsWithCpu.Add(host);
+                    if (!newestByVm.TryGetValue(domain, out var seen) || points.Keys[^1] > seen.Time)
+                    {
+                        newestByVm[domain] = (host, points.Keys[^1]);
+                    }
                 }
 
                 series.Add(new RawSeries(domain, metric, [.. points.Keys], [.. points.Values]));
@@ -110,9 +122,14 @@ public sealed class PrometheusSource : IAnalysisSource
             vms.Add(new VmSpec(domain, host, vcpus, memory));
         }
 
+        // A host with allocated VMs in the last hour but no CPU series at all in the range would look empty (and
+        // attractive) to the planner; say so instead. Typical cause: a partial answer (Thanos/Mimir store down).
+        var withoutData = vmVcpus.Keys.Select(k => k[..k.IndexOf('\u0000', StringComparison.Ordinal)])
+            .Where(h => hosts.Any(x => x.Name == h) && !hostsWithCpu.Contains(h)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        warnings.AddRange(serverWarnings.Select(w => $"{_options.Url}: the server warned: {w}"));
         var snapshot = new ClusterSnapshot(hosts, vms, PlacementConstraints.None, new PlannerPolicy(), end);
         var description = string.Create(CultureInfo.InvariantCulture, $"Prometheus {_options.Url}: {hosts.Length} hosts, {vms.Count} VMs, {_options.Lookback.TotalDays:0.#} days at {_options.Step.TotalSeconds:0} s steps");
-        return new AnalysisData(new ClusterFile(snapshot, new CapacityOptions(), true), merged, description, warnings, end);
+        return new AnalysisData(new ClusterFile(snapshot, new CapacityOptions(), true), merged, description, warnings, end) { HostsWithoutData = withoutData };
     }
 
     private string Window()
@@ -136,7 +153,7 @@ public sealed class PrometheusSource : IAnalysisSource
     }
 
     /// <summary>Runs a range query in chunks; returns points per (host, domain).</summary>
-    private async Task<Dictionary<(string Host, string Domain), SortedList<long, double>>> RangeAsync(string query, long start, long end, long step, CancellationToken ct)
+    private async Task<Dictionary<(string Host, string Domain), SortedList<long, double>>> RangeAsync(string query, long start, long end, long step, ISet<string> serverWarnings, CancellationToken ct)
     {
         var result = new Dictionary<(string, string), SortedList<long, double>>();
         var chunk = step * (_options.MaxPointsPerRequest - 1);
@@ -144,7 +161,7 @@ public sealed class PrometheusSource : IAnalysisSource
         {
             var to = Math.Min(end, from + chunk);
             var url = string.Create(CultureInfo.InvariantCulture, $"api/v1/query_range?query={Uri.EscapeDataString(query)}&start={from}&end={to}&step={step}");
-            using var doc = await GetAsync(url, ct).ConfigureAwait(false);
+            using var doc = await GetAsync(url, serverWarnings, ct).ConfigureAwait(false);
             foreach (var r in doc.RootElement.GetProperty("data").GetProperty("result").EnumerateArray())
             {
                 var labels = r.GetProperty("metric");
@@ -176,10 +193,10 @@ public sealed class PrometheusSource : IAnalysisSource
     }
 
     /// <summary>Runs an instant query; returns value by host, or by host + NUL + domain when the result has a domain label.</summary>
-    private async Task<Dictionary<string, double>> InstantAsync(string query, long time, CancellationToken ct)
+    private async Task<Dictionary<string, double>> InstantAsync(string query, long time, ISet<string> serverWarnings, CancellationToken ct)
     {
         var url = string.Create(CultureInfo.InvariantCulture, $"api/v1/query?query={Uri.EscapeDataString(query)}&time={time}");
-        using var doc = await GetAsync(url, ct).ConfigureAwait(false);
+        using var doc = await GetAsync(url, serverWarnings, ct).ConfigureAwait(false);
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var r in doc.RootElement.GetProperty("data").GetProperty("result").EnumerateArray())
         {
@@ -197,7 +214,8 @@ public sealed class PrometheusSource : IAnalysisSource
         return result;
     }
 
-    private async Task<JsonDocument> GetAsync(string relative, CancellationToken ct)
+    /// <summary>GETs an API path; the answer's <c>warnings</c> (partial responses of Thanos, Mimir, Prometheus) go into <paramref name="serverWarnings"/>.</summary>
+    private async Task<JsonDocument> GetAsync(string relative, ISet<string> serverWarnings, CancellationToken ct)
     {
         var baseUrl = _options.Url.AbsoluteUri.EndsWith('/') ? _options.Url : new Uri(_options.Url.AbsoluteUri + "/");
         var url = new Uri(baseUrl, relative);
@@ -218,13 +236,23 @@ public sealed class PrometheusSource : IAnalysisSource
                 if (response.IsSuccessStatusCode)
                 {
                     var doc = JsonDocument.Parse(body);
-                    if (doc.RootElement.TryGetProperty("status", out var s) && s.GetString() == "success")
+                    if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String && s.GetString() == "success"
+                        && doc.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
+                        && data.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Array)
                     {
+                        if (doc.RootElement.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array)
+                        {
+                            foreach (var text in w.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String))
+                            {
+                                serverWarnings.Add(Short(text.GetString()!));
+                            }
+                        }
+
                         return doc;
                     }
 
                     doc.Dispose();
-                    last = "answer without status=success";
+                    last = "answer without status=success and a data.result array: " + Short(body);
                     continue;
                 }
 

@@ -11,6 +11,7 @@ public static class SourceOptions
         "  --cluster C.json --history H.csv[.gz]   files source (formats of the 'plan' command)\n" +
         "  --prometheus.url URL               Prometheus/Thanos/Mimir/VictoriaMetrics base URL (prometheus source)\n" +
         "  --prometheus.lookback 35d --prometheus.step 5m --prometheus.timeout 30s\n" +
+        "  --prometheus.rate-window 1m        window of rate() (default twice the step, at least 1m; must hold 2+ scrapes)\n" +
         "  --prometheus.host-label instance   label that names the host of a domain series";
 
     /// <summary>Reads the options and creates the source.</summary>
@@ -24,6 +25,7 @@ public static class SourceOptions
         var lookback = args.Duration("prometheus.lookback", TimeSpan.FromDays(35), TimeSpan.FromHours(1), TimeSpan.FromDays(400));
         var step = args.Duration("prometheus.step", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(15), TimeSpan.FromHours(1));
         var timeout = args.Duration("prometheus.timeout", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        TimeSpan? rateWindow = args.String("prometheus.rate-window") is null ? null : args.Duration("prometheus.rate-window", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(2), TimeSpan.FromDays(1));
         var hostLabel = args.String("prometheus.host-label", "instance")!;
         if (!KvmMetrics.Exposition.MetricNames.IsValidLabelName(hostLabel))
         {
@@ -41,6 +43,7 @@ public static class SourceOptions
                 Url = ParseUrl(url ?? throw new UsageException("--source prometheus needs --prometheus.url http://host:9090")),
                 Lookback = lookback,
                 Step = step,
+                RateWindow = rateWindow,
                 Timeout = timeout,
                 HostLabel = hostLabel,
                 Time = time ?? TimeProvider.System,

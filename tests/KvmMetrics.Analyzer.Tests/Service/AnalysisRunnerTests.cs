@@ -46,6 +46,51 @@ public sealed class AnalysisRunnerTests : IDisposable
     }
 
     [Fact]
+    public void SampleStep_WithALowerMinStep_FollowsFinerData()
+    {
+        static KvmMetrics.Analysis.Data.RawSeries S(long step) => new("vm", ClusterMetrics.CpuCores, [.. Enumerable.Range(0, 10).Select(i => i * step)], new double[10]);
+        Assert.Equal(15, AnalysisRunner.SampleStep([S(15)], 15));
+        Assert.Equal(30, AnalysisRunner.SampleStep([S(5)], 30));
+        Assert.Equal(3600, AnalysisRunner.SampleStep([S(7200)], 15));
+    }
+
+    [Fact]
+    public void LeaveOutHostsWithGaps_RemovesAHostWhoseDataStoppedRecently_WithTheReason()
+    {
+        var snapshot = TwoHosts(1000);
+        long[] full = [.. Enumerable.Range(0, 60).Select(i => 10 + ((long)i * 15))];
+        long[] stopped = [.. Enumerable.Range(0, 50).Select(i => 10 + ((long)i * 15))];
+        var history = new ClusterHistory([
+            new("va", ClusterMetrics.CpuCores, full, new double[full.Length]),
+            new("vb", ClusterMetrics.CpuCores, stopped, new double[stopped.Length]),
+        ]);
+        var (kept, leftOut, reasons) = AnalysisRunner.LeaveOutHostsWithGaps(snapshot, history, 900, staleAfterSeconds: 60);
+        Assert.Equal(["b"], leftOut);
+        Assert.Equal(["a"], kept.Hosts.Select(h => h.Name));
+        Assert.Equal("host b: its newest cpu_cores sample is 150 s older than the cluster's newest (more than 60 s: its data stopped); left out of balancing", Assert.Single(reasons));
+
+        // The same lag within --stale-after is normal scrape jitter.
+        Assert.Empty(AnalysisRunner.LeaveOutHostsWithGaps(snapshot, history, 900, staleAfterSeconds: 300).LeftOut);
+    }
+
+    [Fact]
+    public void LeaveOutHostsWithGaps_RemovesAHostTheSourceHasNoDataFor()
+    {
+        var snapshot = TwoHosts(1000);
+        long[] t = [100, 200, 300];
+        var history = new ClusterHistory([new("va", ClusterMetrics.CpuCores, t, new double[3]), new("vb", ClusterMetrics.CpuCores, t, new double[3])]);
+        var (kept, leftOut, reasons) = AnalysisRunner.LeaveOutHostsWithGaps(snapshot, history, 301, 900, ["a"]);
+        Assert.Equal(["a"], leftOut);
+        Assert.Equal(["vb"], kept.Vms.Select(v => v.Name));
+        Assert.StartsWith("host a: the source reports VMs on it", Assert.Single(reasons), StringComparison.Ordinal);
+    }
+
+    private static ClusterSnapshot TwoHosts(long planTime) => new(
+        [new HostSpec("a", 8, 1L << 34), new HostSpec("b", 8, 1L << 34)],
+        [new VmSpec("va", "a", 2, 1L << 30), new VmSpec("vb", "b", 2, 1L << 30)],
+        PlacementConstraints.None, new KvmMetrics.Analysis.Planning.PlannerPolicy(), planTime);
+
+    [Fact]
     public void LeaveOutHostsWithGaps_RemovesOnlyTheHostWhoseDataStopped()
     {
         var snapshot = new ClusterSnapshot(
@@ -58,7 +103,8 @@ public sealed class AnalysisRunnerTests : IDisposable
             new("va", ClusterMetrics.CpuCores, full, new double[full.Length]),
             new("vb", ClusterMetrics.CpuCores, stopped, new double[stopped.Length]),
         ]);
-        var (kept, leftOut) = AnalysisRunner.LeaveOutHostsWithGaps(snapshot, history, 100 * 3600);
+        // --stale-after far larger than the lag: the hourly-gap rule alone decides.
+        var (kept, leftOut, _) = AnalysisRunner.LeaveOutHostsWithGaps(snapshot, history, 100 * 3600, staleAfterSeconds: 30 * 86_400);
         Assert.Equal(["b"], leftOut);
         Assert.Equal(["a"], kept.Hosts.Select(h => h.Name));
         Assert.Equal(["va"], kept.Vms.Select(v => v.Name));

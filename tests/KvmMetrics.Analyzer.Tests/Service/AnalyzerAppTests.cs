@@ -196,6 +196,8 @@ public sealed class AnalyzerAppTests : IDisposable
     [InlineData(new[] { "--interval.hotspots", "2s" }, "--interval.hotspots must be a duration")]
     [InlineData(new[] { "--web.listen-address", "nonsense" }, "--web.listen-address")]
     [InlineData(new[] { "--api.token-file", "/nonexistent/token" }, "--api.token-file")]
+    [InlineData(new[] { "--hotspots.min-step", "5s" }, "--hotspots.min-step must be a duration")]
+    [InlineData(new[] { "--hotspots.min-step", "2h" }, "--hotspots.min-step must be a duration")]
     public void Options_OutOfRange_AreRejectedNamingTheFlag(string[] args, string message)
     {
         var e = Assert.Throws<UsageException>(() => AnalyzerServiceOptions.Parse(new CommandArgs(args)));

@@ -19,6 +19,11 @@ public sealed record PromSample(IReadOnlyDictionary<string, string> Labels, doub
 /// <param name="Points">(Unix seconds, value) pairs.</param>
 public sealed record PromSeries(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(double Timestamp, double Value)> Points);
 
+/// <summary>A scrape target with target labels (as an operator sets <c>host</c> in <c>static_configs</c>).</summary>
+/// <param name="Address"><c>host:port</c>.</param>
+/// <param name="Labels">Labels added to every series scraped from it.</param>
+public sealed record PrometheusTarget(string Address, IReadOnlyDictionary<string, string> Labels);
+
 /// <summary>
 /// A real Prometheus server (<c>/usr/bin/prometheus</c>) for tests: generated config scraping the given
 /// targets every second (or a given interval), TSDB in a temp dir, listening on 127.0.0.1:&lt;free port&gt;.
@@ -68,14 +73,39 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// <param name="extraConfig">YAML appended to the generated config (e.g. <c>rule_files:</c>), or null.</param>
     /// <param name="metricsPath">The targets' metrics path.</param>
     /// <param name="ct">Cancellation.</param>
-    public static async Task<PrometheusServer> StartAsync(
+    public static Task<PrometheusServer> StartAsync(
         IEnumerable<string> targets, string jobName = "test", TimeSpan? scrapeInterval = null, string? extraConfig = null,
+        string metricsPath = "/metrics", CancellationToken ct = default) =>
+        StartAsync(targets.Select(t => new PrometheusTarget(t, new Dictionary<string, string>())).ToArray(), jobName, scrapeInterval, extraConfig, metricsPath, ct);
+
+    /// <summary>Starts Prometheus scraping labelled <paramref name="targets"/> under one job (one <c>static_configs</c> entry each).</summary>
+    /// <param name="targets">Targets to scrape, each with its target labels.</param>
+    /// <param name="jobName">The job label.</param>
+    /// <param name="scrapeInterval">Scrape (and evaluation) interval; default 1 s.</param>
+    /// <param name="extraConfig">YAML appended to the generated config (e.g. <c>rule_files:</c>), or null.</param>
+    /// <param name="metricsPath">The targets' metrics path.</param>
+    /// <param name="ct">Cancellation.</param>
+    public static async Task<PrometheusServer> StartAsync(
+        IReadOnlyList<PrometheusTarget> targets, string jobName = "test", TimeSpan? scrapeInterval = null, string? extraConfig = null,
         string metricsPath = "/metrics", CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(targets);
         var binary = Requirements.RequireTool("prometheus");
         var interval = (int)Math.Max(1, (scrapeInterval ?? TimeSpan.FromSeconds(1)).TotalSeconds);
         var dir = Directory.CreateTempSubdirectory("kmt-prom-").FullName;
-        var targetList = string.Join(", ", targets.Select(t => "'" + t + "'"));
+        var unlabelled = string.Join(", ", targets.Where(t => t.Labels.Count == 0).Select(t => "'" + t.Address + "'"));
+        var staticConfigs = new StringBuilder();
+        if (unlabelled.Length > 0 || targets.Count == 0)
+        {
+            staticConfigs.Append(CultureInfo.InvariantCulture, $"      - targets: [{unlabelled}]\n");
+        }
+
+        foreach (var t in targets.Where(t => t.Labels.Count > 0))
+        {
+            var labels = string.Join(", ", t.Labels.Select(kv => $"{kv.Key}: '{kv.Value}'"));
+            staticConfigs.Append(CultureInfo.InvariantCulture, $"      - targets: ['{t.Address}']\n        labels: {{{labels}}}\n");
+        }
+
         var config = $"""
             global:
               scrape_interval: {interval}s
@@ -85,9 +115,8 @@ public sealed class PrometheusServer : IAsyncDisposable
               - job_name: '{jobName}'
                 metrics_path: '{metricsPath}'
                 static_configs:
-                  - targets: [{targetList}]
 
-            """ + (extraConfig ?? string.Empty);
+            """ + staticConfigs + "\n" + (extraConfig ?? string.Empty);
         var configPath = Path.Combine(dir, "prometheus.yml");
         await File.WriteAllTextAsync(configPath, config, ct).ConfigureAwait(false);
 
