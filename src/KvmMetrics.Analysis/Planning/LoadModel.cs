@@ -15,6 +15,7 @@ internal sealed class LoadModel
     private readonly double _watermark;
     private readonly double _balanceWeight;
     private readonly double _overloadWeight;
+    private readonly double _uncertainty;
     private readonly int[][] _vmGroups;
     private readonly string[][] _groups;
 
@@ -26,6 +27,7 @@ internal sealed class LoadModel
         _watermark = policy.CpuHighWatermark;
         _balanceWeight = policy.BalanceWeight;
         _overloadWeight = policy.OverloadWeight;
+        _uncertainty = policy.LoadUncertainty;
         Hosts = [.. snapshot.Hosts];
         HostIndex = Hosts.Select((h, i) => (h.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         Draining = [.. Hosts.Select(h => snapshot.IsDraining(h.Name))];
@@ -91,6 +93,9 @@ internal sealed class LoadModel
         var cores = Hosts[host].CpuCores;
         var threshold = _watermark * cores;
         var extra = vm >= 0 ? Scenarios[vm] : null;
+
+        // Logistic approximation of the normal CDF (scale 1/1.702): P(x (1 + e) > threshold), e ~ N(0, uncertainty).
+        var soft = _uncertainty > 0;
         double score = 0;
         for (var h = 0; h < H; h++)
         {
@@ -100,8 +105,16 @@ internal sealed class LoadModel
                 var x = sums[k][h] + (extra is null ? 0 : sign * extra[k][h]);
                 if (x > threshold)
                 {
-                    hot++;
                     over += x - threshold;
+                }
+
+                if (soft)
+                {
+                    hot += x <= 0 ? 0 : 1 / (1 + Math.Exp(-1.702 * (x - threshold) / (_uncertainty * x)));
+                }
+                else if (x > threshold)
+                {
+                    hot++;
                 }
 
                 mean += x;

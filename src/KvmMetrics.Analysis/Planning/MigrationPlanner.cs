@@ -172,98 +172,266 @@ public sealed class MigrationPlanner
     {
         var policy = model.Snapshot.Policy;
         var minBenefit = Math.Max(policy.MinBenefit, 1e-9);
-        for (var guard = 0; guard < (4 * policy.MaxMigrations) + model.Vms.Length; guard++)
+        for (var guard = 0; guard < policy.MaxMigrations + model.Vms.Length; guard++)
         {
-            var sourceScores = Enumerable.Range(0, model.Hosts.Length).Select(model.Score).ToArray();
-            Candidate? best = null;
-            Candidate? bestOther = null;
-            (Candidate C, string Why)? bestBlocked = null;
-            for (var vm = 0; vm < model.Vms.Length; vm++)
+            var sequence = SearchSequence(model, state, steps, minBenefit);
+            if (sequence.Count == 0)
             {
-                var from = model.Placement[vm];
-                if (model.Draining[from])
+                break;
+            }
+
+            var total = SequenceBenefit(model, state, sequence) ?? 0;
+            for (var i = 0; i < sequence.Count; i++)
+            {
+                var (vm, to) = sequence[i];
+                ExplainAndApply(model, state, steps, vm, to, sequence.Count, i, total);
+            }
+        }
+
+        var scan = ScanSingles(model, state, steps);
+        if (scan.Blocked is { } b && b.C.Benefit >= minBenefit && b.Why.StartsWith("move cap", StringComparison.Ordinal))
+        {
+            issues.Add(new PlanIssue("move-cap", model.Vms[b.C.Vm].Name, LoadModel.Invariant(
+                $"more moves would help (next: {model.Vms[b.C.Vm].Name} to {model.Hosts[b.C.To].Name}, net benefit {b.C.Benefit:0.###}) but policy.maxMigrations={policy.MaxMigrations} is reached; the next run continues")));
+        }
+    }
+
+    /// <summary>Explains one move of the chosen sequence in the state just before it, then applies it.</summary>
+    private static void ExplainAndApply(LoadModel model, PlannerState state, List<Step> steps, int vm, int to, int count, int index, double total)
+    {
+        var policy = model.Snapshot.Policy;
+        var benefit = model.Benefit(vm, to, out _);
+        var scan = ScanSingles(model, state, steps, exclude: (vm, to));
+        var inSequence = count > 1
+            ? LoadModel.Invariant($"; move {index + 1} of a sequence of {count} whose net benefit together is {total:0.###} (at least {count} x policy.minBenefit={policy.MinBenefit:0.###})")
+            : "";
+        RejectedAlternative? alternative = null;
+        if (scan.Blocked is { } blocked && blocked.C.Benefit > benefit && (scan.Best is null || blocked.C.Benefit > scan.Best.Value.Benefit))
+        {
+            var c = blocked.C;
+            alternative = new RejectedAlternative(model.Vms[c.Vm].Name, model.Hosts[c.To].Name, LoadModel.Round(c.Benefit),
+                LoadModel.Invariant($"would gain more ({c.Benefit:0.###}) but is not allowed: {blocked.Why}"));
+        }
+        else if (scan.Best is { } c)
+        {
+            var why = c.Benefit > benefit
+                ? LoadModel.Invariant($"gains more on its own ({c.Benefit:0.###} vs {benefit:0.###}), but no sequence through it found by the search gains as much as the chosen one ({total:0.###})")
+                : LoadModel.Invariant($"lower net benefit ({c.Benefit:0.###} vs {benefit:0.###})") +
+                  (c.Benefit < policy.MinBenefit ? LoadModel.Invariant($", below policy.minBenefit={policy.MinBenefit:0.###}") : "");
+            alternative = new RejectedAlternative(model.Vms[c.Vm].Name, model.Hosts[c.To].Name, LoadModel.Round(c.Benefit), why);
+        }
+
+        var from = model.Placement[vm];
+        var load = model.Load(from);
+        var hot = load.ExpectedHotHours > 0.05;
+        var wm = policy.CpuHighWatermark;
+        var trigger = hot
+            ? LoadModel.Invariant($"{load.Host}: sum of its VMs' {ClusterMetrics.CpuCores} forecast p95 peaks at {load.PeakP95Cores:0.##} of {load.CpuCores:0.##} cores ({load.PeakP95Fraction:0%}) above the {wm:0%} watermark, {load.ExpectedHotHours:0.#} expected hot hours in the next {model.H} h")
+            : LoadModel.Invariant($"{load.Host}: sum of its VMs' {ClusterMetrics.CpuCores} forecast p95 peaks at {load.PeakP95Fraction:0%} of its cores, under the {wm:0%} watermark, but evening out load gains {benefit:0.###}") +
+              (count > 1 ? LoadModel.Invariant($" ({total:0.###} with the rest of its sequence) > policy.minBenefit={policy.MinBenefit:0.###}") : LoadModel.Invariant($" > policy.minBenefit={policy.MinBenefit:0.###}"));
+        var reason = hot
+            ? $"relieve forecast hotspot on {load.Host} by moving {model.Vms[vm].Name} to {model.Hosts[to].Name}{inSequence}"
+            : $"even out forecast load by moving {model.Vms[vm].Name} to {model.Hosts[to].Name}{inSequence}";
+        Apply(model, steps, new Step(vm, from, to, hot ? MoveKind.Hotspot : MoveKind.Balance, trigger, reason, benefit, alternative));
+    }
+
+    /// <summary>
+    /// Beam search over sequences of optional moves from the current state. A sequence's value is the objective
+    /// decrease minus migration costs minus <paramref name="minBenefit"/> per move, so every move has to earn the
+    /// minimum benefit at the margin, but a move that only pays off together with a later one can be chosen. The best
+    /// sequence of any length (empty when none has a positive value) is returned, with moves that do not pay their way
+    /// removed. Deterministic: ties break on the move list.
+    /// </summary>
+    private static List<(int Vm, int To)> SearchSequence(LoadModel model, PlannerState state, List<Step> steps, double minBenefit)
+    {
+        var policy = model.Snapshot.Policy;
+        var budget = policy.MaxMigrations - Displaced(model, steps);
+        var width = policy.SearchBeamWidth;
+        var maxDepth = Math.Min(MaxSequenceLength, model.Vms.Length);
+        var beam = new List<Node> { new([], 0, 0) };
+        var best = beam[0];
+        var hostScores = new double[model.Hosts.Length];
+        for (var depth = 0; depth < maxDepth && beam.Count > 0; depth++)
+        {
+            var children = new List<Node>();
+            foreach (var node in beam)
+            {
+                var undo = new List<(int Vm, int From)>(node.Moves.Length);
+                foreach (var (vm, to) in node.Moves)
+                {
+                    undo.Add((vm, model.Placement[vm]));
+                    model.Move(vm, to);
+                }
+
+                for (var h = 0; h < hostScores.Length; h++)
+                {
+                    hostScores[h] = model.Score(h);
+                }
+
+                for (var vm = 0; vm < model.Vms.Length; vm++)
+                {
+                    var from = model.Placement[vm];
+                    if (model.Draining[from] || model.Pinned[vm] || Array.Exists(node.Moves, m => m.Vm == vm))
+                    {
+                        continue;
+                    }
+
+                    var atOrigin = from == model.HostIndex[model.Vms[vm].Host];
+                    if (atOrigin && node.Used >= budget)
+                    {
+                        continue;
+                    }
+
+                    var without = model.ScoreWith(from, vm, -1);
+                    var penalty = model.Cost(vm).Penalty;
+                    for (var to = 0; to < model.Hosts.Length; to++)
+                    {
+                        if (to == from || model.Infeasible(vm, to, mandatory: false, state) is not null)
+                        {
+                            continue;
+                        }
+
+                        var delta = hostScores[from] + hostScores[to] - without - model.ScoreWith(to, vm, +1) - penalty;
+                        children.Add(new Node([.. node.Moves, (vm, to)], node.Value - delta + minBenefit, node.Used + (atOrigin ? 1 : 0)));
+                    }
+                }
+
+                for (var i = undo.Count - 1; i >= 0; i--)
+                {
+                    model.Move(undo[i].Vm, undo[i].From);
+                }
+            }
+
+            children.Sort(CompareNodes);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            beam = [];
+            foreach (var child in children)
+            {
+                if (seen.Add(child.Key))
+                {
+                    beam.Add(child);
+                    if (beam.Count >= width)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            if (beam.Count > 0 && CompareNodes(beam[0], best) < 0)
+            {
+                best = beam[0];
+            }
+        }
+
+        if (best.Value >= 0)
+        {
+            return [];
+        }
+
+        // Drop moves that the rest of the sequence does not need (the beam may carry a passenger).
+        var moves = best.Moves.ToList();
+        var value = best.Value;
+        for (var changed = true; changed && moves.Count > 1;)
+        {
+            changed = false;
+            for (var i = 0; i < moves.Count; i++)
+            {
+                var shorter = moves.Where((_, j) => j != i).ToList();
+                if (SequenceBenefit(model, state, shorter) is { } b && (shorter.Count * minBenefit) - b <= value + 1e-12)
+                {
+                    moves = shorter;
+                    value = (shorter.Count * minBenefit) - b;
+                    changed = true;
+                    break;
+                }
+            }
+        }
+
+        return moves;
+    }
+
+    /// <summary>Objective decrease minus costs of applying the moves in order; null when one is not allowed on the way.</summary>
+    private static double? SequenceBenefit(LoadModel model, PlannerState state, IReadOnlyList<(int Vm, int To)> moves)
+    {
+        var undo = new List<(int Vm, int From)>(moves.Count);
+        double total = 0;
+        var ok = true;
+        foreach (var (vm, to) in moves)
+        {
+            if (model.Infeasible(vm, to, mandatory: false, state) is not null)
+            {
+                ok = false;
+                break;
+            }
+
+            total += model.Benefit(vm, to, out _);
+            undo.Add((vm, model.Placement[vm]));
+            model.Move(vm, to);
+        }
+
+        for (var i = undo.Count - 1; i >= 0; i--)
+        {
+            model.Move(undo[i].Vm, undo[i].From);
+        }
+
+        return ok ? total : null;
+    }
+
+    private static int CompareNodes(Node a, Node b)
+    {
+        var c = a.Value.CompareTo(b.Value);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = a.Moves.Length.CompareTo(b.Moves.Length);
+        return c != 0 ? c : string.CompareOrdinal(a.Key, b.Key);
+    }
+
+    /// <summary>Best feasible single optional move (except <paramref name="exclude"/>) and best blocked one, in the current state.</summary>
+    private static (Candidate? Best, (Candidate C, string Why)? Blocked) ScanSingles(LoadModel model, PlannerState state, List<Step> steps, (int Vm, int To)? exclude = null)
+    {
+        var policy = model.Snapshot.Policy;
+        var sourceScores = Enumerable.Range(0, model.Hosts.Length).Select(model.Score).ToArray();
+        Candidate? best = null;
+        (Candidate C, string Why)? bestBlocked = null;
+        for (var vm = 0; vm < model.Vms.Length; vm++)
+        {
+            var from = model.Placement[vm];
+            if (model.Draining[from])
+            {
+                continue;
+            }
+
+            var without = model.ScoreWith(from, vm, -1);
+            var cost = model.Cost(vm);
+            var capBlocked = CapReached(model, steps, vm);
+            for (var to = 0; to < model.Hosts.Length; to++)
+            {
+                if (to == from || (exclude is { } x && x.Vm == vm && x.To == to))
                 {
                     continue;
                 }
 
-                var without = model.ScoreWith(from, vm, -1);
-                var cost = model.Cost(vm);
-                var capBlocked = CapReached(model, steps, vm);
-                for (var to = 0; to < model.Hosts.Length; to++)
+                var benefit = sourceScores[from] + sourceScores[to] - without - model.ScoreWith(to, vm, +1) - cost.Penalty;
+                var candidate = new Candidate(vm, to, benefit);
+                var why = model.Infeasible(vm, to, mandatory: false, state) ?? (capBlocked ? $"move cap: the plan already moves maxMigrations={policy.MaxMigrations} VMs" : null);
+                if (why is not null)
                 {
-                    if (to == from)
+                    if (bestBlocked is null || benefit > bestBlocked.Value.C.Benefit + 1e-12)
                     {
-                        continue;
-                    }
-
-                    var benefit = sourceScores[from] + sourceScores[to] - without - model.ScoreWith(to, vm, +1) - cost.Penalty;
-                    var candidate = new Candidate(vm, to, benefit);
-                    var why = model.Infeasible(vm, to, mandatory: false, state) ?? (capBlocked ? $"move cap: the plan already moves maxMigrations={policy.MaxMigrations} VMs" : null);
-                    if (why is not null)
-                    {
-                        if (bestBlocked is null || benefit > bestBlocked.Value.C.Benefit + 1e-12)
-                        {
-                            bestBlocked = (candidate, why);
-                        }
-
-                        continue;
-                    }
-
-                    if (best is null || benefit > best.Value.Benefit + 1e-12)
-                    {
-                        if (best is not null && (bestOther is null || best.Value.Benefit > bestOther.Value.Benefit))
-                        {
-                            bestOther = best;
-                        }
-
-                        best = candidate;
-                    }
-                    else if (bestOther is null || benefit > bestOther.Value.Benefit + 1e-12)
-                    {
-                        bestOther = candidate;
+                        bestBlocked = (candidate, why);
                     }
                 }
-            }
-
-            if (best is null || best.Value.Benefit < minBenefit)
-            {
-                if (bestBlocked is { } b && b.C.Benefit >= minBenefit && b.Why.StartsWith("move cap", StringComparison.Ordinal))
+                else if (best is null || benefit > best.Value.Benefit + 1e-12)
                 {
-                    issues.Add(new PlanIssue("move-cap", model.Vms[b.C.Vm].Name, LoadModel.Invariant(
-                        $"more moves would help (next: {model.Vms[b.C.Vm].Name} to {model.Hosts[b.C.To].Name}, net benefit {b.C.Benefit:0.###}) but policy.maxMigrations={policy.MaxMigrations} is reached; the next run continues")));
+                    best = candidate;
                 }
-
-                return;
             }
-
-            var chosen = best.Value;
-            RejectedAlternative? alternative = null;
-            if (bestBlocked is not null && bestBlocked.Value.C.Benefit > chosen.Benefit)
-            {
-                var c = bestBlocked.Value.C;
-                alternative = new RejectedAlternative(model.Vms[c.Vm].Name, model.Hosts[c.To].Name, LoadModel.Round(c.Benefit),
-                    LoadModel.Invariant($"would gain more ({c.Benefit:0.###}) but is not allowed: {bestBlocked.Value.Why}"));
-            }
-            else if (bestOther is not null)
-            {
-                var c = bestOther.Value;
-                alternative = new RejectedAlternative(model.Vms[c.Vm].Name, model.Hosts[c.To].Name, LoadModel.Round(c.Benefit),
-                    LoadModel.Invariant($"lower net benefit ({c.Benefit:0.###} vs {chosen.Benefit:0.###})") +
-                    (c.Benefit < minBenefit ? LoadModel.Invariant($", below policy.minBenefit={policy.MinBenefit:0.###}") : ""));
-            }
-
-            var from2 = model.Placement[chosen.Vm];
-            var load = model.Load(from2);
-            var hot = load.ExpectedHotHours > 0.05;
-            var wm = policy.CpuHighWatermark;
-            var trigger = hot
-                ? LoadModel.Invariant($"{load.Host}: sum of its VMs' {ClusterMetrics.CpuCores} forecast p95 peaks at {load.PeakP95Cores:0.##} of {load.CpuCores:0.##} cores ({load.PeakP95Fraction:0%}) above the {wm:0%} watermark, {load.ExpectedHotHours:0.#} expected hot hours in the next {model.H} h")
-                : LoadModel.Invariant($"{load.Host}: sum of its VMs' {ClusterMetrics.CpuCores} forecast p95 peaks at {load.PeakP95Fraction:0%} of its cores, under the {wm:0%} watermark, but evening out load gains {chosen.Benefit:0.###} > policy.minBenefit={policy.MinBenefit:0.###}");
-            var reason = hot
-                ? $"relieve forecast hotspot on {load.Host} by moving {model.Vms[chosen.Vm].Name} to {model.Hosts[chosen.To].Name}"
-                : $"even out forecast load by moving {model.Vms[chosen.Vm].Name} to {model.Hosts[chosen.To].Name}";
-            Apply(model, steps, new Step(chosen.Vm, from2, chosen.To, hot ? MoveKind.Hotspot : MoveKind.Balance, trigger, reason, chosen.Benefit, alternative));
         }
+
+        return (best, bestBlocked);
     }
 
     /// <summary>Best feasible target for a VM; <paramref name="alternative"/> is the runner-up (or the best blocked target when none is feasible).</summary>
@@ -375,7 +543,16 @@ public sealed class MigrationPlanner
         return new PlannerState([.. kept.Concat(added).OrderBy(m => m.Time).ThenBy(m => m.Vm, StringComparer.Ordinal)]);
     }
 
+    /// <summary>Longest sequence one search pass considers; further passes continue from its end.</summary>
+    private const int MaxSequenceLength = 8;
+
     private readonly record struct Candidate(int Vm, int To, double Benefit);
+
+    /// <summary>A partial sequence of the beam: its moves, value (lower is better) and the move cap it uses.</summary>
+    private sealed record Node((int Vm, int To)[] Moves, double Value, int Used)
+    {
+        public string Key { get; } = string.Join(",", Moves.Select(m => (m.Vm * 100_000L) + m.To).Order());
+    }
 
     private sealed record Step(int Vm, int From, int To, MoveKind Kind, string Trigger, string Reason, double Benefit, RejectedAlternative? Alternative);
 }

@@ -17,9 +17,10 @@ public sealed record PlannerPolicy
 
     /// <summary>
     /// Minimum net benefit of an optional move, in expected hot host-hours avoided per day of horizon
-    /// (after the migration cost is subtracted). Default 0.5.
+    /// (after the migration cost is subtracted). In a sequence of moves that only pay off together, the sequence has to
+    /// gain this much per move. Default 0.25.
     /// </summary>
-    public double MinBenefit { get; init; } = 0.5;
+    public double MinBenefit { get; init; } = 0.25;
 
     /// <summary>A VM migrated less than this long ago is not moved again (optional moves). Default 6 h.</summary>
     public long CooldownSeconds { get; init; } = 6 * 3600;
@@ -42,6 +43,23 @@ public sealed record PlannerPolicy
 
     /// <summary>Weight of the balance term (spread of expected load) relative to hot hours. Default 0.25.</summary>
     public double BalanceWeight { get; init; } = 0.25;
+
+    /// <summary>
+    /// Relative forecast error assumed for a host's hourly load when counting expected hot hours in the objective:
+    /// a scenario at load x counts as hot with probability P(x (1 + e) &gt; watermark), e normal with this standard
+    /// deviation, instead of 1 when x is above the watermark and 0 otherwise. It makes the objective prefer margin
+    /// under the watermark (forecasts from the last days miss busier weeks) and lets the search see progress on a host
+    /// that one move cannot bring under the watermark. 0 = the plain scenario count. Default 0.1.
+    /// </summary>
+    public double LoadUncertainty { get; init; } = 0.1;
+
+    /// <summary>
+    /// Width of the beam search over sequences of optional moves: the planner keeps this many best partial
+    /// sequences per depth, so it finds moves that only pay off together (two VMs off a host that one move cannot
+    /// bring under the watermark). 1 is the plain greedy (best single move while it gains at least
+    /// <see cref="MinBenefit"/>). Default 16.
+    /// </summary>
+    public int SearchBeamWidth { get; init; } = 16;
 
     /// <summary>Live-migration bandwidth used to estimate migration time, bytes per second. Default 1.25e9 (10 Gbit/s).</summary>
     public double MigrationBandwidthBytesPerSecond { get; init; } = 1.25e9;
@@ -83,6 +101,16 @@ public sealed record PlannerPolicy
         if (!In(CostPerGiB, 0, 1e6) || !In(BalanceWeight, 0, 1e6) || !In(OverloadWeight, 0, 1e6))
         {
             return "policy.costPerGiB, policy.balanceWeight and policy.overloadWeight must be non-negative numbers";
+        }
+
+        if (!In(LoadUncertainty, 0, 1))
+        {
+            return "policy.loadUncertainty must be between 0 and 1";
+        }
+
+        if (SearchBeamWidth is < 1 or > 256)
+        {
+            return "policy.searchBeamWidth must be an integer from 1 to 256";
         }
 
         return !In(MigrationBandwidthBytesPerSecond, 1e6, 1e12)

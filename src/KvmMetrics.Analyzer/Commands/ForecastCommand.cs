@@ -3,6 +3,8 @@ using System.Text;
 using KvmMetrics.Analysis.Forecasting;
 using KvmMetrics.Analyzer.Cli;
 using KvmMetrics.Analyzer.Forecasting;
+using KvmMetrics.Analyzer.Service;
+using KvmMetrics.Analyzer.WriteBack;
 
 namespace KvmMetrics.Analyzer.Commands;
 
@@ -28,12 +30,14 @@ public sealed class ForecastCommand : ICommand
         ArgumentNullException.ThrowIfNull(context);
         if (args.Flag("help"))
         {
-            await context.Out.WriteLineAsync("usage: forecast --history H.csv [--step 1h] [--horizon 24h] [--window 28d] [--output F.csv (default: stdout)]").ConfigureAwait(false);
+            await context.Out.WriteLineAsync("usage: forecast --history H.csv [--step 1h] [--horizon 24h] [--window 28d] [--output F.csv (default: stdout)] [--influx.write ...]\n" +
+                InfluxWriteBackOptions.Usage + "\n" + Sources.Influx.InfluxCommandLine.Usage).ConfigureAwait(false);
             return 0;
         }
 
         var common = ForecastArgs.Parse(args);
         var output = args.String("output");
+        var writeBack = InfluxWriteBackOptions.Parse(args, Environment.GetEnvironmentVariable, null);
         args.EnsureAllUsed();
 
         var loaded = HistoryLoader.Load(common.History, common.Step, context.Error);
@@ -106,6 +110,10 @@ public sealed class ForecastCommand : ICommand
         var byModel = forecasts.Where(f => f is not null).GroupBy(f => f!.Model).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => $"{g.Key} {g.Count()}");
         await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"forecast: {forecasts.Count(f => f is not null)} series, baseline kept for {baseline}; models: {string.Join(", ", byModel)}")).ConfigureAwait(false);
-        return 0;
+        var entities = loaded.Zip(forecasts).Where(p => p.Second is not null).Select(p => ToEntity(p.First, p.Second!)).ToArray();
+        return await CommandWriteBack.WriteAsync(writeBack, w => w.Forecasts(entities, entities.Length == 0 ? 0 : entities.Max(e => e.Start)), context.Error, cancellationToken).ConfigureAwait(false);
     }
+
+    private static EntityForecast ToEntity(LoadedSeries series, Forecast f) =>
+        new(series.Entity, series.Metric, f.Start, f.Step, f.Mean, f.Lower80, f.Upper80, f.Lower95, f.Upper95, f.P95, f.Model, f.BacktestScore, f.Reason);
 }

@@ -4,6 +4,7 @@ using KvmMetrics.Analysis.Hotspots;
 using KvmMetrics.Analysis.Planning;
 using KvmMetrics.Analyzer.Cli;
 using KvmMetrics.Analyzer.Planning;
+using KvmMetrics.Analyzer.WriteBack;
 
 namespace KvmMetrics.Analyzer.Commands;
 
@@ -31,7 +32,8 @@ public sealed class PlanCommand : ICommand
                 "usage: plan --cluster C.json --history H.csv --output P.json [--state STATE.json]\n" +
                 "  C.json   hosts, vms, constraints, policy, planTime (see docs/planning.md)\n" +
                 "  H.csv    timestamp,entity,metric,value with cpu_cores and memory_bytes per VM\n" +
-                "  --state  cooldown/reverse-move memory across runs (default: <output>.state.json)").ConfigureAwait(false);
+                "  --state  cooldown/reverse-move memory across runs (default: <output>.state.json)\n" +
+                InfluxWriteBackOptions.Usage + "\n" + Sources.Influx.InfluxCommandLine.Usage).ConfigureAwait(false);
             return 0;
         }
 
@@ -39,6 +41,7 @@ public sealed class PlanCommand : ICommand
         var historyPath = args.Required("history", "the per-VM history CSV");
         var output = args.Required("output", "where to write the plan JSON");
         var statePath = args.String("state") ?? PlannerStateFile.DefaultPathFor(output);
+        var writeBack = InfluxWriteBackOptions.Parse(args, Environment.GetEnvironmentVariable, null);
         args.EnsureAllUsed();
 
         var inputs = AnalysisInputs.Load(clusterPath, historyPath);
@@ -61,7 +64,7 @@ public sealed class PlanCommand : ICommand
         AnalysisJson.WriteAtomically(output, AnalysisJson.Serialize(document));
         PlannerStateFile.Save(statePath, plan.State);
         await context.Out.WriteAsync(Describe(plan, hotspots, output, statePath)).ConfigureAwait(false);
-        return 0;
+        return await CommandWriteBack.WriteAsync(writeBack, w => w.Plan(plan, hotspots), context.Error, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The human summary printed on stdout.</summary>

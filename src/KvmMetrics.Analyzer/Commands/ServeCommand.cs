@@ -1,6 +1,7 @@
 using KvmMetrics.Analyzer.Cli;
 using KvmMetrics.Analyzer.Service;
 using KvmMetrics.Analyzer.Sources;
+using KvmMetrics.Analyzer.WriteBack;
 using KvmMetrics.Web.Configuration;
 
 namespace KvmMetrics.Analyzer.Commands;
@@ -25,17 +26,19 @@ public sealed class ServeCommand : ICommand
                 "usage: serve [--web.listen-address :9178] [--web.config.file FILE] [--data.dir DIR] [--api.token-file FILE]\n" +
                 "             [--interval.hotspots 5m] [--interval.plan 1h] [--interval.report 7d] [--stale-after 15m] [--hotspots.min-step 5m]\n" +
                 "             [source options]\n" +
-                SourceOptions.Usage).ConfigureAwait(false);
+                SourceOptions.Usage + "\n" + InfluxWriteBackOptions.Usage + " (default: DATA_DIR/influx-buffer)").ConfigureAwait(false);
             return 0;
         }
 
         var options = AnalyzerServiceOptions.Parse(args);
         var source = SourceOptions.Create(args, context.Time);
+        var writeBack = InfluxWriteBackOptions.Parse(args, Environment.GetEnvironmentVariable, Path.Combine(options.DataDirectory, "influx-buffer"));
         args.EnsureAllUsed();
+        await using var results = writeBack is null ? null : CommandWriteBack.Create(writeBack);
         AnalyzerApp app;
         try
         {
-            app = AnalyzerApp.Create(options, source, context.Time);
+            app = AnalyzerApp.Create(options, source, context.Time, results: results);
         }
         catch (WebConfigException e)
         {
@@ -45,7 +48,8 @@ public sealed class ServeCommand : ICommand
         await using (app.ConfigureAwait(false))
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            await context.Error.WriteLineAsync($"serve: listening on {app.BaseAddress} with the {source.Name} source, data in {Path.GetFullPath(options.DataDirectory)}").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"serve: listening on {app.BaseAddress} with the {source.Name} source, data in {Path.GetFullPath(options.DataDirectory)}" +
+                (writeBack is null ? "" : $", results written to InfluxDB {writeBack.Connection}")).ConfigureAwait(false);
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

@@ -118,7 +118,7 @@ public static class ClusterJsonReader
             const string at = "policy";
             Object(e, at);
             Known(e, at, "cpuHighWatermark", "maxMigrations", "horizonHours", "minBenefit", "cooldownSeconds", "reverseMoveWindowSeconds",
-                "memoryOvercommit", "costPerGiB", "balanceWeight", "overloadWeight", "migrationBandwidthBytesPerSecond");
+                "memoryOvercommit", "costPerGiB", "balanceWeight", "overloadWeight", "migrationBandwidthBytesPerSecond", "searchBeamWidth", "loadUncertainty");
             var p = new PlannerPolicy();
             return p with
             {
@@ -133,6 +133,8 @@ public static class ClusterJsonReader
                 BalanceWeight = Opt(e, "balanceWeight", p.BalanceWeight, at),
                 OverloadWeight = Opt(e, "overloadWeight", p.OverloadWeight, at),
                 MigrationBandwidthBytesPerSecond = Opt(e, "migrationBandwidthBytesPerSecond", p.MigrationBandwidthBytesPerSecond, at),
+                SearchBeamWidth = (int)Opt(e, "searchBeamWidth", p.SearchBeamWidth, at, integer: true),
+                LoadUncertainty = Opt(e, "loadUncertainty", p.LoadUncertainty, at),
             };
         }
 

@@ -36,14 +36,22 @@ public sealed partial class AnalysisRunner
     private readonly StateStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IAnalysisResultSink? _results;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private AnalyzerStatus _status = AnalyzerStatus.Initial;
     private PlacementState _placement;
     private long _lastReportTime;
 
     /// <summary>Creates the runner and restores the last good results from the data directory.</summary>
-    public AnalysisRunner(IAnalysisSource source, AnalyzerServiceOptions options, StateStore store, TimeProvider time, ILogger logger)
+    /// <param name="source">Where the data comes from.</param>
+    /// <param name="options">Schedule and state options.</param>
+    /// <param name="store">The state directory.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The log.</param>
+    /// <param name="results">Receives each new hotspot and plan result (the InfluxDB write-back), or null.</param>
+    public AnalysisRunner(IAnalysisSource source, AnalyzerServiceOptions options, StateStore store, TimeProvider time, ILogger logger, IAnalysisResultSink? results = null)
     {
+        _results = results;
         _source = source;
         _options = options;
         _store = store;
@@ -111,6 +119,7 @@ public sealed partial class AnalysisRunner
             if (hot is not null)
             {
                 Update(s => s with { Hotspots = hot });
+                Publish(r => r.Hotspots(hot));
             }
 
             var planTask = Status.Tasks.GetValueOrDefault("plan");
@@ -120,6 +129,7 @@ public sealed partial class AnalysisRunner
                 if (plan is not null)
                 {
                     Update(s => s with { Plan = plan });
+                    Publish(r => r.Plan(plan));
                 }
             }
 
@@ -311,6 +321,25 @@ public sealed partial class AnalysisRunner
             return s with { Tasks = tasks };
         });
         return result;
+    }
+
+    private void Publish(Action<IAnalysisResultSink> publish)
+    {
+        if (_results is null)
+        {
+            return;
+        }
+
+        try
+        {
+            publish(_results);
+        }
+#pragma warning disable CA1031 // The write-back is optional: its failure is logged and never stops the schedule.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogTaskFailed(_logger, "write-back", e.Message);
+        }
     }
 
     private void Update(Func<AnalyzerStatus, AnalyzerStatus> change) => Volatile.Write(ref _status, change(Volatile.Read(ref _status)));

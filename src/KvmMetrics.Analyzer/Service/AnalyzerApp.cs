@@ -41,7 +41,13 @@ public sealed partial class AnalyzerApp : IAsyncDisposable
         .Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
 
     /// <summary>Builds the host. <paramref name="runSchedule"/> false leaves the schedule to the caller (tests call <see cref="AnalysisRunner.RunOnceAsync"/>).</summary>
-    public static AnalyzerApp Create(AnalyzerServiceOptions options, IAnalysisSource source, TimeProvider? time = null, bool runSchedule = true, LogLevel logLevel = LogLevel.Information)
+    /// <param name="options">Service options.</param>
+    /// <param name="source">The data source.</param>
+    /// <param name="time">The clock (default: system).</param>
+    /// <param name="runSchedule">Whether the schedule runs in the background.</param>
+    /// <param name="logLevel">Minimum log level.</param>
+    /// <param name="results">Receives each new result (the InfluxDB write-back), or null.</param>
+    public static AnalyzerApp Create(AnalyzerServiceOptions options, IAnalysisSource source, TimeProvider? time = null, bool runSchedule = true, LogLevel logLevel = LogLevel.Information, IAnalysisResultSink? results = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -67,7 +73,7 @@ public sealed partial class AnalyzerApp : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => KestrelConfigurator.Configure(k, listen, webConfig));
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KvmMetrics.Analyzer");
-        var runner = new AnalysisRunner(source, options, new StateStore(options.DataDirectory), time, logger);
+        var runner = new AnalysisRunner(source, options, new StateStore(options.DataDirectory), time, logger, results);
 
         app.UseKvmWebSecurity(webConfig, new WebSecurityOptions { Realm = "kvm-analyzer", TimeProvider = time, Logger = logger, UnauthenticatedPaths = ["/healthz"] });
         if (token is not null)

@@ -1,11 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using KvmMetrics.Analysis.Capacity;
 using KvmMetrics.Analysis.Cluster;
-using KvmMetrics.Analysis.Data;
-using KvmMetrics.Analysis.Planning;
-using KvmMetrics.Analyzer.Planning;
 
 namespace KvmMetrics.Analyzer.Sources;
 
@@ -63,9 +59,7 @@ public sealed class PrometheusSource : IAnalysisSource
         var step = (long)Math.Max(1, _options.Step.TotalSeconds);
         var start = end - (long)_options.Lookback.TotalSeconds;
         var l = _options.HostLabel;
-        var warnings = new List<string>();
         var serverWarnings = new SortedSet<string>(StringComparer.Ordinal);
-
         var hostCpus = await InstantAsync($"max by ({l}) (last_over_time(kvm_host_cpus[1h]))", end, serverWarnings, cancellationToken).ConfigureAwait(false);
         var hostMemory = await InstantAsync($"max by ({l}) (last_over_time(kvm_host_memory_bytes[1h]))", end, serverWarnings, cancellationToken).ConfigureAwait(false);
         var vmVcpus = await InstantAsync($"max by ({l}, domain) (last_over_time(kvm_domain_vcpus_allocated[1h]))", end, serverWarnings, cancellationToken).ConfigureAwait(false);
@@ -75,81 +69,22 @@ public sealed class PrometheusSource : IAnalysisSource
             throw new SourceUnavailableException($"{_options.Url}: no kvm_host_cpus series in the last hour before {DateTimeOffset.FromUnixTimeSeconds(end):u}; is the kvm exporter scraped by this server?");
         }
 
-        var series = new List<RawSeries>();
-        var newestByVm = new Dictionary<string, (string Host, long Time)>(StringComparer.Ordinal);
-        var hostsWithCpu = new HashSet<string>(StringComparer.Ordinal);
+        var metrics = new List<(string, IReadOnlyDictionary<(string Host, string Domain), SortedList<long, double>>)>();
         foreach (var (metric, query) in RangeQueries)
         {
-            var perSeries = await RangeAsync(query, start, end, step, serverWarnings, cancellationToken).ConfigureAwait(false);
-            foreach (var ((host, domain), points) in perSeries.OrderBy(p => p.Key.Domain, StringComparer.Ordinal).ThenBy(p => p.Key.Host, StringComparer.Ordinal))
-            {
-                if (points.Count == 0)
-                {
-                    continue;
-                }
-
-                if (metric == ClusterMetrics.CpuCores)
-                {
-                    hostsWithCpu.Add(host);
-                    if (!newestByVm.TryGetValue(domain, out var seen) || points.Keys[^1] > seen.Time)
-                    {
-                        newestByVm[domain] = (host, points.Keys[^1]);
-                    }
-                }
-
-                series.Add(new RawSeries(domain, metric, [.. points.Keys], [.. points.Values]));
-            }
+            metrics.Add((metric, await RangeAsync(query, start, end, step, serverWarnings, cancellationToken).ConfigureAwait(false)));
         }
 
-        // A domain seen on two hosts (live-migrated within the range) appears as two series; merge by time.
-        var merged = series.GroupBy(s => (s.Entity, s.Metric)).Select(g => Merge(g.Key.Entity, g.Key.Metric, g)).ToArray();
-
-        var hosts = hostCpus.OrderBy(h => h.Key, StringComparer.Ordinal)
-            .Select(h => new HostSpec(h.Key, h.Value, (long)hostMemory.GetValueOrDefault(h.Key, 0)))
-            .Where(h => h.MemoryBytes > 0).ToArray();
-        var vms = new List<VmSpec>();
-        foreach (var (domain, (host, _)) in newestByVm.OrderBy(v => v.Key, StringComparer.Ordinal))
-        {
-            if (!hosts.Any(h => h.Name == host))
-            {
-                warnings.Add($"VM {domain} runs on {host}, which reports no host capacity; left out");
-                continue;
-            }
-
-            var key = host + "\u0000" + domain;
-            var vcpus = (int)Math.Max(1, vmVcpus.GetValueOrDefault(key, 1));
-            var memory = (long)vmMemory.GetValueOrDefault(key, 0);
-            vms.Add(new VmSpec(domain, host, vcpus, memory));
-        }
-
-        // A host with allocated VMs in the last hour but no CPU series at all in the range would look empty (and
-        // attractive) to the planner; say so instead. Typical cause: a partial answer (Thanos/Mimir store down).
-        var withoutData = vmVcpus.Keys.Select(k => k[..k.IndexOf('\u0000', StringComparison.Ordinal)])
-            .Where(h => hosts.Any(x => x.Name == h) && !hostsWithCpu.Contains(h)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        warnings.AddRange(serverWarnings.Select(w => $"{_options.Url}: the server warned: {w}"));
-        var snapshot = new ClusterSnapshot(hosts, vms, PlacementConstraints.None, new PlannerPolicy(), end);
-        var description = string.Create(CultureInfo.InvariantCulture, $"Prometheus {_options.Url}: {hosts.Length} hosts, {vms.Count} VMs, {_options.Lookback.TotalDays:0.#} days at {_options.Step.TotalSeconds:0} s steps");
-        return new AnalysisData(new ClusterFile(snapshot, new CapacityOptions(), true), merged, description, warnings, end) { HostsWithoutData = withoutData };
+        // The assembler also names the hosts with allocated VMs but no CPU series (typical of a partial answer).
+        return ClusterAssembler.Build(hostCpus, hostMemory, vmVcpus, vmMemory, metrics, end, (hosts, vms) =>
+            string.Create(CultureInfo.InvariantCulture, $"Prometheus {_options.Url}: {hosts} hosts, {vms} VMs, {_options.Lookback.TotalDays:0.#} days at {_options.Step.TotalSeconds:0} s steps"),
+            serverWarnings.Select(w => $"{_options.Url}: the server warned: {w}"));
     }
 
     private string Window()
     {
         var seconds = (long)(_options.RateWindow?.TotalSeconds ?? Math.Max(60, 2 * _options.Step.TotalSeconds));
         return seconds % 60 == 0 ? (seconds / 60).ToString(CultureInfo.InvariantCulture) + "m" : seconds.ToString(CultureInfo.InvariantCulture) + "s";
-    }
-
-    private static RawSeries Merge(string entity, string metric, IEnumerable<RawSeries> parts)
-    {
-        var all = new SortedDictionary<long, double>();
-        foreach (var p in parts)
-        {
-            for (var i = 0; i < p.Count; i++)
-            {
-                all[p.Timestamps[i]] = p.Values[i];
-            }
-        }
-
-        return new RawSeries(entity, metric, [.. all.Keys], [.. all.Values]);
     }
 
     /// <summary>Runs a range query in chunks; returns points per (host, domain).</summary>
@@ -207,77 +142,60 @@ public sealed class PrometheusSource : IAnalysisSource
                 continue;
             }
 
-            var key = labels.TryGetProperty("domain", out var d) ? host + "\u0000" + d.GetString() : host;
+            var key = labels.TryGetProperty("domain", out var d) ? ClusterAssembler.Key(host, d.GetString() ?? "") : host;
             result[key] = Parse(r.GetProperty("value")[1]);
         }
 
         return result;
     }
 
-    /// <summary>GETs an API path; the answer's <c>warnings</c> (partial responses of Thanos, Mimir, Prometheus) go into <paramref name="serverWarnings"/>.</summary>
-    private async Task<JsonDocument> GetAsync(string relative, ISet<string> serverWarnings, CancellationToken ct)
+    /// <summary>
+    /// GETs an API path with <see cref="SourceRetry"/>. An answer that is not a JSON object with <c>status: success</c> and a
+    /// <c>data.result</c> array is a failed attempt; the accepted answer's <c>warnings</c> (partial responses of Thanos,
+    /// Mimir, Prometheus) go into <paramref name="serverWarnings"/>.
+    /// </summary>
+    private Task<JsonDocument> GetAsync(string relative, ISet<string> serverWarnings, CancellationToken ct)
     {
         var baseUrl = _options.Url.AbsoluteUri.EndsWith('/') ? _options.Url : new Uri(_options.Url.AbsoluteUri + "/");
         var url = new Uri(baseUrl, relative);
-        string? last = null;
-        for (var attempt = 1; attempt <= _options.Attempts; attempt++)
+        var retry = new RetrySettings(_options.Attempts, _options.Backoff, _options.Timeout, _options.Time);
+        return SourceRetry.RunAsync<JsonDocument>(retry, url.GetLeftPart(UriPartial.Path), async token =>
         {
-            if (attempt > 1)
+            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
             {
-                await Task.Delay(_options.Backoff * Math.Pow(2, attempt - 2), _options.Time, ct).ConfigureAwait(false);
+                // A 4xx other than 429 is a bad query or URL: retrying would give the same answer.
+                var retryable = (int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests;
+                return (null, new AttemptFailure($"HTTP {(int)response.StatusCode}: {Short(body)}", retryable));
             }
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(_options.Timeout);
-            try
+            var doc = JsonDocument.Parse(body);
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String && s.GetString() == "success"
+                && root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
+                && data.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Array)
             {
-                using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-                var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
+                // Only the accepted answer's warnings count: a failed attempt's are repeated or superseded by the retry.
+                if (root.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array)
                 {
-                    var doc = JsonDocument.Parse(body);
-                    if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String && s.GetString() == "success"
-                        && doc.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
-                        && data.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Array)
+                    foreach (var text in w.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String))
                     {
-                        if (doc.RootElement.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array)
-                        {
-                            foreach (var text in w.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String))
-                            {
-                                serverWarnings.Add(Short(text.GetString()!));
-                            }
-                        }
-
-                        return doc;
+                        serverWarnings.Add(Short(text.GetString()!));
                     }
-
-                    doc.Dispose();
-                    last = "answer without status=success and a data.result array: " + Short(body);
-                    continue;
                 }
 
-                last = $"HTTP {(int)response.StatusCode}: {Short(body)}";
-                if ((int)response.StatusCode < 500 && response.StatusCode != HttpStatusCode.TooManyRequests)
-                {
-                    // A 4xx other than 429 is a bad query or URL: retrying would give the same answer.
-                    break;
-                }
+                return (doc, null);
             }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                last = $"no answer within {_options.Timeout.TotalSeconds:0.#} s";
-            }
-            catch (HttpRequestException e)
-            {
-                last = e.Message;
-            }
-            catch (JsonException e)
-            {
-                last = "not JSON: " + e.Message;
-            }
-        }
 
-        throw new SourceUnavailableException($"{url.GetLeftPart(UriPartial.Path)}: {last} (after {_options.Attempts} attempts)");
+            doc.Dispose();
+            return (null, new AttemptFailure("answer without status=success and a data.result array: " + Short(body), true));
+        }, e => e switch
+        {
+            HttpRequestException h => new AttemptFailure(h.Message, true),
+            JsonException j => new AttemptFailure("not JSON: " + j.Message, true),
+            _ => null,
+        }, ct);
     }
 
     private static double Parse(JsonElement e) => e.GetString() switch

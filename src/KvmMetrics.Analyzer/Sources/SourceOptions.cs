@@ -1,4 +1,5 @@
 using KvmMetrics.Analyzer.Cli;
+using KvmMetrics.Analyzer.Sources.Influx;
 
 namespace KvmMetrics.Analyzer.Sources;
 
@@ -7,15 +8,21 @@ public static class SourceOptions
 {
     /// <summary>Usage lines for the source options.</summary>
     public const string Usage =
-        "  --source sample|files|prometheus   where the data comes from (default: sample, or files when --cluster is given)\n" +
+        "  --source sample|files|prometheus|influx   where the data comes from (default: sample, or files when --cluster is given)\n" +
         "  --cluster C.json --history H.csv[.gz]   files source (formats of the 'plan' command)\n" +
         "  --prometheus.url URL               Prometheus/Thanos/Mimir/VictoriaMetrics base URL (prometheus source)\n" +
         "  --prometheus.lookback 35d --prometheus.step 5m --prometheus.timeout 30s\n" +
         "  --prometheus.rate-window 1m        window of rate() (default twice the step, at least 1m; must hold 2+ scrapes)\n" +
-        "  --prometheus.host-label instance   label that names the host of a domain series";
+        "  --prometheus.host-label instance   label that names the host of a domain series\n" +
+        "  --influx.lookback 35d --influx.step 5m   influx source: history and window (connection options below)\n" +
+        InfluxCommandLine.Usage;
 
     /// <summary>Reads the options and creates the source.</summary>
-    public static IAnalysisSource Create(CommandArgs args, TimeProvider? time = null, HttpClient? http = null)
+    /// <param name="args">The command line.</param>
+    /// <param name="time">Clock of the server sources.</param>
+    /// <param name="http">Shared HTTP client of the server sources.</param>
+    /// <param name="environment">Environment lookup for secrets (default: the process environment).</param>
+    public static IAnalysisSource Create(CommandArgs args, TimeProvider? time = null, HttpClient? http = null, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         var cluster = args.String("cluster");
@@ -27,6 +34,9 @@ public static class SourceOptions
         var timeout = args.Duration("prometheus.timeout", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
         TimeSpan? rateWindow = args.String("prometheus.rate-window") is null ? null : args.Duration("prometheus.rate-window", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(2), TimeSpan.FromDays(1));
         var hostLabel = args.String("prometheus.host-label", "instance")!;
+        var influxLookback = args.Duration("influx.lookback", TimeSpan.FromDays(35), TimeSpan.FromHours(1), TimeSpan.FromDays(400));
+        var influxStep = args.Duration("influx.step", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(10), TimeSpan.FromHours(1));
+        var influx = InfluxCommandLine.Connection(args, environment ?? Environment.GetEnvironmentVariable);
         if (!KvmMetrics.Exposition.MetricNames.IsValidLabelName(hostLabel))
         {
             throw new UsageException($"--prometheus.host-label must be a Prometheus label name, got '{hostLabel}'");
@@ -48,8 +58,18 @@ public static class SourceOptions
                 HostLabel = hostLabel,
                 Time = time ?? TimeProvider.System,
             }, http),
-            _ => throw new UsageException($"--source must be sample, files or prometheus, got '{kind}'"),
+            "influx" => CreateInflux(
+                influx ?? throw new UsageException("--source influx needs --influx.url http://influxdb:8086 (and --influx.database, or --influx.api-version v2 with --influx.org/--influx.bucket)"),
+                influxLookback, influxStep, time),
+            _ => throw new UsageException($"--source must be sample, files, prometheus or influx, got '{kind}'"),
         };
+    }
+
+    private static InfluxSource CreateInflux(KvmMetrics.Influx.InfluxConnectionOptions connection, TimeSpan lookback, TimeSpan step, TimeProvider? time)
+    {
+        var options = new InfluxSourceOptions { Connection = connection, Lookback = lookback, Step = step, Time = time ?? TimeProvider.System };
+        var errors = options.Validate();
+        return errors.Count == 0 ? new InfluxSource(options) : throw new UsageException(string.Join("; ", errors));
     }
 
     private static Uri ParseUrl(string text) =>

@@ -221,6 +221,71 @@ public class MigrationPlannerTests
         Assert.Equal(2, plan.HostsBefore.Single(h => h.Host == "a").PeakP95Cores, 3);
     }
 
+    [Fact]
+    public void Plan_TwoMovesThatOnlyPayOffTogether_AreFoundAndExplainedAsASequence()
+    {
+        // Host a: eight VMs of 0.95 cores on 8 cores (95%); one move leaves it at 83%, still above the 80% watermark,
+        // two bring it to 71%. With only expected hot hours in the objective no single move gains anything, so a
+        // best-single-move greedy stops at once; the sequence search moves two VMs.
+        var policy = new PlannerPolicy { OverloadWeight = 0, BalanceWeight = 0, LoadUncertainty = 0, MaxMigrations = 5 };
+        var vms = Enumerable.Range(1, 8).Select(i => Vm($"vm{i}", "a")).ToList();
+        var snapshot = Snapshot([Host("a"), Host("b"), Host("c")], vms, policy: policy);
+        var history = new ClusterHistory(vms.Select(v => Cpu(v.Name, 0.95)));
+
+        var plan = Planner.Plan(snapshot, history, PlannerState.Empty);
+
+        Assert.Equal(2, plan.Moves.Count);
+        Assert.All(plan.Moves, m =>
+        {
+            Assert.Equal("a", m.From);
+            Assert.Equal(MoveKind.Hotspot, m.Kind);
+            Assert.Contains("sequence of 2", m.Reason, StringComparison.Ordinal);
+            Assert.NotNull(m.Alternative);
+        });
+        Assert.True(plan.Moves[0].NetBenefit < policy.MinBenefit, "the first move alone does not pay");
+        Assert.True(plan.Moves.Sum(m => m.NetBenefit) >= 2 * policy.MinBenefit);
+        Assert.True(plan.HostsAfter.Single(h => h.Host == "a").PeakP95Fraction <= 0.8);
+    }
+
+    [Fact]
+    public void Plan_LoadUncertainty_PrefersTheTargetWithMoreMarginUnderTheWatermark()
+    {
+        // Host a is hot (7 of 8 cores); b already runs 4 cores, c 2. Moving the 2-core VM to either leaves both under
+        // 80%, so a plain scenario count cannot tell them apart; with load uncertainty c (50% after) beats b (75%).
+        PlannedMove Only(double uncertainty)
+        {
+            var policy = new PlannerPolicy { OverloadWeight = 0, BalanceWeight = 0, LoadUncertainty = uncertainty, MaxMigrations = 1 };
+            var snapshot = Snapshot(
+                [Host("a"), Host("b"), Host("c")],
+                [Vm("mover", "a"), Vm("rest", "a"), Vm("pb", "b"), Vm("pc", "c")],
+                new PlacementConstraints([], ["rest", "pb", "pc"], []), policy);
+            var history = new ClusterHistory([Cpu("mover", 2), Cpu("rest", 5), Cpu("pb", 4), Cpu("pc", 2)]);
+            return Assert.Single(Planner.Plan(snapshot, history, PlannerState.Empty).Moves);
+        }
+
+        var plain = Only(0);
+        var margin = Only(0.1);
+
+        Assert.Equal(plain.NetBenefit, plain.Alternative!.NetBenefit, 6);
+        Assert.Equal("c", margin.To);
+        Assert.Equal("b", margin.Alternative!.To);
+        Assert.True(margin.Alternative.NetBenefit < margin.NetBenefit - 0.01, $"{margin.Alternative.NetBenefit} vs {margin.NetBenefit}");
+    }
+
+    [Fact]
+    public void Plan_CandidatesOnlyPayingTogether_StillRespectMinBenefitPerMove()
+    {
+        // Same cluster as the sequence test, but the pair gains 24 hot hours per day: a minimum of 13 per move
+        // (26 for two) rejects it, 11 per move accepts it.
+        var vms = Enumerable.Range(1, 8).Select(i => Vm($"vm{i}", "a")).ToList();
+        var history = new ClusterHistory(vms.Select(v => Cpu(v.Name, 0.95)));
+        ClusterSnapshot With(double minBenefit) => Snapshot([Host("a"), Host("b"), Host("c")], vms,
+            policy: new PlannerPolicy { OverloadWeight = 0, BalanceWeight = 0, LoadUncertainty = 0, MinBenefit = minBenefit });
+
+        Assert.Empty(Planner.Plan(With(13), history, PlannerState.Empty).Moves);
+        Assert.Equal(2, Planner.Plan(With(11), history, PlannerState.Empty).Moves.Count);
+    }
+
     /// <summary>The cluster after the first plan, with a pinned 3.5-core VM next to the moved one and everything else idle.</summary>
     private static (ClusterSnapshot Snapshot, ClusterHistory History) NewLoad(ClusterSnapshot original, PlannedMove move, long planTime, PlannerPolicy policy)
     {

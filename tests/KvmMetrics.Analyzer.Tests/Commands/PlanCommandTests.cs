@@ -90,6 +90,8 @@ public sealed class PlanCommandTests : IDisposable
     [InlineData("{\"name\": \"vm2\"", "{\"name\": \"vm1\"", "vms[1].name: duplicate VM 'vm1'")]
     [InlineData("\"cpuCores\": 8, \"memoryBytes\": 68719476736}", "\"cpuCores\": -8, \"memoryBytes\": 68719476736}", "hosts[0].cpuCores must be from")]
     [InlineData("\"maxMigrations\": 3", "\"maxMigration\": 3", "policy: unknown field 'maxMigration'")]
+    [InlineData("\"maxMigrations\": 3", "\"maxMigrations\": 3, \"searchBeamWidth\": 0", "policy.searchBeamWidth must be an integer from 1 to 256")]
+    [InlineData("\"maxMigrations\": 3", "\"maxMigrations\": 3, \"loadUncertainty\": 2", "policy.loadUncertainty must be between 0 and 1")]
     [InlineData("\"pinned\": [\"vm5\"]", "\"pinned\": [\"vm9\"]", "constraints.pinned: unknown VM 'vm9'")]
     [InlineData("\"planTime\": 1700006400", "\"planTime\": 1700006400 ]", "not valid JSON")]
     public async Task Plan_BadClusterJson_ExitsWith2AndNamesTheField(string find, string replace, string expected)

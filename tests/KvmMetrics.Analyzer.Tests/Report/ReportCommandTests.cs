@@ -117,7 +117,8 @@ public sealed partial class ReportCommandTests(SampleReportFixture report)
     [Theory]
     [InlineData("--now", "yesterday", "--now must be Unix seconds")]
     [InlineData("--pdf", "always", "--pdf must be auto or off")]
-    [InlineData("--source", "influx", "--source must be sample, files or prometheus")]
+    [InlineData("--source", "graphite", "--source must be sample, files, prometheus or influx")]
+    [InlineData("--source", "influx", "--source influx needs --influx.url")]
     public void Report_BadOption_IsAUsageErrorNamingTheOption(string option, string value, string message)
     {
         var dir = Path.Combine(Path.GetTempPath(), "kvm-report-bad-" + Guid.NewGuid().ToString("N"));

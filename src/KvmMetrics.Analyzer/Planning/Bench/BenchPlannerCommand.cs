@@ -9,7 +9,8 @@ namespace KvmMetrics.Analyzer.Planning.Bench;
 /// <summary>
 /// <c>bench-planner</c>: the planner benchmark of docs/planning.md. Builds the fixed scenarios from the Bitbrains
 /// traces, runs the no-migration baseline, the Watcher-style greedy and the planner, and scores each on the real
-/// next 7 days. Internal tooling, run by bench/planner/run.sh.
+/// next 7 days. With several seed offsets (other VM samples under the same rules) it prints one table per offset and
+/// a summary with per-offset and total ratios. Internal tooling, run by bench/planner/run.sh.
 /// </summary>
 public sealed class BenchPlannerCommand : ICommand
 {
@@ -28,9 +29,14 @@ public sealed class BenchPlannerCommand : ICommand
         var only = args.Int("scenario", 0, 0, ScenarioBuilder.Default.Count);
         var export = args.String("export");
         var seedOffset = args.Int("seed-offset", 0, 0, 1_000_000);
+        var offsets = ParseOffsets(args.String("seed-offsets")) ?? [seedOffset];
+        var overrides = args.String("policy");
+        var diagnose = args.Flag("diagnose");
+        var oracle = !args.Flag("no-oracle");
+        var scenarioDays = args.Int("scenario-days", new SameHourQuantileForecaster().ScenarioDays, 2, 28);
         var forecaster = args.String("forecaster", "same-hour") switch
         {
-            "same-hour" => (IDemandForecaster)new SameHourQuantileForecaster(),
+            "same-hour" => (IDemandForecaster)new SameHourQuantileForecaster { ScenarioDays = scenarioDays },
             "engine" => new ForecastEngineDemandForecaster(),
             var other => throw new UsageException($"--forecaster must be same-hour or engine, got '{other}'"),
         };
@@ -47,40 +53,128 @@ public sealed class BenchPlannerCommand : ICommand
 
         var o = context.Out;
         await o.WriteLineAsync(F($"loaded {pool.Count} VMs in {watch.Elapsed.TotalSeconds:0.0} s")).ConfigureAwait(false);
-        int baseHot = 0, greedyHot = 0, greedyMoves = 0, greedyViol = 0, planHot = 0, planMoves = 0, planViol = 0;
         var planner = new MigrationPlanner(forecaster);
-        await o.WriteLineAsync($"planner demand model: {forecaster.Name}").ConfigureAwait(false);
-        await o.WriteLineAsync("| # | plan time (UTC) | VMs | hosts x cores | overcommit | cap | none: hot h | greedy: moves / hot h / viol | planner: moves / hot h / viol |").ConfigureAwait(false);
-        await o.WriteLineAsync("|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
-        foreach (var spec in ScenarioBuilder.Default.Where(s => only == 0 || s.Seed == only))
+        await o.WriteLineAsync($"planner demand model: {forecaster.Name}, {scenarioDays} scenario days" + (overrides is null ? "" : $"; policy overrides: {overrides}")).ConfigureAwait(false);
+        var totals = new List<(int Offset, Totals T)>();
+        foreach (var offset in offsets)
         {
-            var scenario = ScenarioBuilder.Build(spec with { Seed = spec.Seed + seedOffset }, pool);
-            if (export is not null)
+            await o.WriteLineAsync().ConfigureAwait(false);
+            await o.WriteLineAsync(F($"seed offset {offset}:")).ConfigureAwait(false);
+            await o.WriteLineAsync("| # | plan time (UTC) | VMs | hosts x cores | overcommit | cap | none: hot h | bound | oracle: moves / hot h | greedy: moves / hot h / viol | planner: moves / hot h / viol |").ConfigureAwait(false);
+            await o.WriteLineAsync("|---|---|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
+            var t = new Totals();
+            foreach (var spec in ScenarioBuilder.Default.Where(s => only == 0 || s.Seed == only))
             {
-                Export(scenario, Path.Combine(export, F($"scenario{spec.Seed}")));
+                var scenario = ScenarioBuilder.Build(spec with { Seed = spec.Seed + offset }, pool);
+                if (overrides is not null)
+                {
+                    scenario = scenario with { Snapshot = scenario.Snapshot with { Policy = ApplyOverrides(scenario.Snapshot.Policy, overrides) } };
+                }
+
+                if (export is not null)
+                {
+                    Export(scenario, Path.Combine(export, offsets.Length == 1 ? F($"scenario{spec.Seed}") : F($"offset{offset}-scenario{spec.Seed}")));
+                }
+
+                var snapshot = scenario.Snapshot;
+                var history = new ClusterHistory(scenario.History);
+                var none = PlanScorer.Score(snapshot, scenario.FullCpu, []);
+                var bound = PlanScorer.LowerBound(snapshot, scenario.FullCpu);
+                var greedy = PlanScorer.Score(snapshot, scenario.FullCpu, WatcherStyleGreedy.Plan(snapshot, history));
+                var plan = planner.Plan(snapshot, history, PlannerState.Empty);
+                var ours = PlanScorer.Score(snapshot, scenario.FullCpu, plan.Moves.Select(m => (m.Vm, m.From, m.To)));
+                PlanScore? best = null;
+                if (oracle)
+                {
+                    var oracleSnapshot = snapshot with { Policy = snapshot.Policy with { HorizonHours = PlanScorer.Hours } };
+                    var oraclePlan = new MigrationPlanner(new OracleForecaster(scenario.FullCpu)).Plan(oracleSnapshot, history, PlannerState.Empty);
+                    best = PlanScorer.Score(snapshot, scenario.FullCpu, oraclePlan.Moves.Select(m => (m.Vm, m.From, m.To)));
+                }
+
+                t.Add(none, bound, best, greedy, ours);
+                var when = DateTimeOffset.FromUnixTimeSeconds(snapshot.PlanTime).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+                var oracleCell = best is null ? "-" : F($"{best.Migrations} / {best.HotHostHours}");
+                await o.WriteLineAsync(F($"| {spec.Seed} | {when} | {snapshot.Vms.Count} | {snapshot.Hosts.Count} x {spec.HostCores} | {spec.VcpuOvercommit}:1 | {snapshot.Policy.MaxMigrations} | {none.HotHostHours} | {bound} | {oracleCell} | {greedy.Migrations} / {greedy.HotHostHours} / {greedy.Violations} | {ours.Migrations} / {ours.HotHostHours} / {ours.Violations} |")).ConfigureAwait(false);
+                if (diagnose)
+                {
+                    foreach (var line in PlanScorer.Diagnose(snapshot, scenario.FullCpu, plan))
+                    {
+                        await o.WriteLineAsync("    " + line).ConfigureAwait(false);
+                    }
+                }
             }
 
-            var snapshot = scenario.Snapshot;
-            var history = new ClusterHistory(scenario.History);
-            var none = PlanScorer.Score(snapshot, scenario.FullCpu, []);
-            var greedy = PlanScorer.Score(snapshot, scenario.FullCpu, WatcherStyleGreedy.Plan(snapshot, history));
-            var plan = planner.Plan(snapshot, history, PlannerState.Empty);
-            var ours = PlanScorer.Score(snapshot, scenario.FullCpu, plan.Moves.Select(m => (m.Vm, m.From, m.To)));
-            baseHot += none.HotHostHours;
-            greedyHot += greedy.HotHostHours;
-            greedyMoves += greedy.Migrations;
-            greedyViol += greedy.Violations;
-            planHot += ours.HotHostHours;
-            planMoves += ours.Migrations;
-            planViol += ours.Violations;
-            var when = DateTimeOffset.FromUnixTimeSeconds(snapshot.PlanTime).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-            await o.WriteLineAsync(F($"| {spec.Seed} | {when} | {snapshot.Vms.Count} | {snapshot.Hosts.Count} x {spec.HostCores} | {spec.VcpuOvercommit}:1 | {spec.MaxMigrations} | {none.HotHostHours} | {greedy.Migrations} / {greedy.HotHostHours} / {greedy.Violations} | {ours.Migrations} / {ours.HotHostHours} / {ours.Violations} |")).ConfigureAwait(false);
+            await o.WriteLineAsync(F($"| **sum** | | | | | | **{t.Base}** | **{t.Bound}** | **{t.OracleCell}** | **{t.GreedyMoves} / {t.GreedyHot} / {t.GreedyViol}** | **{t.PlanMoves} / {t.PlanHot} / {t.PlanViol}** |")).ConfigureAwait(false);
+            await o.WriteLineAsync(F($"planner/greedy hot host-hours: {t.Ratio:0.000} (target <= 0.6); migrations {t.PlanMoves} vs {t.GreedyMoves} (target <=); violations {t.PlanViol} (target 0)")).ConfigureAwait(false);
+            totals.Add((offset, t));
         }
 
-        await o.WriteLineAsync(F($"| **sum** | | | | | | **{baseHot}** | **{greedyMoves} / {greedyHot} / {greedyViol}** | **{planMoves} / {planHot} / {planViol}** |")).ConfigureAwait(false);
-        var ratio = greedyHot == 0 ? double.NaN : (double)planHot / greedyHot;
-        await o.WriteLineAsync(F($"planner/greedy hot host-hours: {ratio:0.000} (target <= 0.6); migrations {planMoves} vs {greedyMoves} (target <=); violations {planViol} (target 0); {watch.Elapsed.TotalSeconds:0.0} s")).ConfigureAwait(false);
+        if (totals.Count > 1)
+        {
+            await o.WriteLineAsync().ConfigureAwait(false);
+            await o.WriteLineAsync("| seed offset | none: hot h | bound | oracle: moves / hot h | greedy: moves / hot h / viol | planner: moves / hot h / viol | planner/greedy hot h |").ConfigureAwait(false);
+            await o.WriteLineAsync("|---|---|---|---|---|---|---|").ConfigureAwait(false);
+            var all = new Totals();
+            foreach (var (offset, t) in totals)
+            {
+                all.Add(t);
+                await o.WriteLineAsync(F($"| {offset} | {t.Base} | {t.Bound} | {t.OracleCell} | {t.GreedyMoves} / {t.GreedyHot} / {t.GreedyViol} | {t.PlanMoves} / {t.PlanHot} / {t.PlanViol} | {t.Ratio:0.000} |")).ConfigureAwait(false);
+            }
+
+            await o.WriteLineAsync(F($"| **all** | **{all.Base}** | **{all.Bound}** | **{all.OracleCell}** | **{all.GreedyMoves} / {all.GreedyHot} / {all.GreedyViol}** | **{all.PlanMoves} / {all.PlanHot} / {all.PlanViol}** | **{all.Ratio:0.000}** |")).ConfigureAwait(false);
+            await o.WriteLineAsync(F($"total planner/greedy hot host-hours: {all.Ratio:0.000} (target <= 0.6); worst offset {totals.Max(x => x.T.Ratio):0.000}; migrations {all.PlanMoves} vs {all.GreedyMoves}; violations {all.PlanViol}")).ConfigureAwait(false);
+        }
+
+        await o.WriteLineAsync(F($"{watch.Elapsed.TotalSeconds:0.0} s")).ConfigureAwait(false);
         return 0;
+    }
+
+    private static int[]? ParseOffsets(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var result = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out result[i]) || result[i] > 1_000_000)
+            {
+                throw new UsageException($"--seed-offsets must be a comma-separated list of integers from 0 to 1000000, got '{text}'");
+            }
+        }
+
+        return result.Length == 0 ? throw new UsageException("--seed-offsets needs at least one offset") : result;
+    }
+
+    /// <summary>Applies <c>name=value,...</c> overrides (camelCase policy field names) for tuning runs.</summary>
+    private static PlannerPolicy ApplyOverrides(PlannerPolicy policy, string text)
+    {
+        foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var kv = pair.Split('=', 2);
+            if (kv.Length != 2 || !double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+            {
+                throw new UsageException($"--policy expects name=value pairs, got '{pair}'");
+            }
+
+            policy = kv[0] switch
+            {
+                "minBenefit" => policy with { MinBenefit = v },
+                "horizonHours" => policy with { HorizonHours = (int)v },
+                "overloadWeight" => policy with { OverloadWeight = v },
+                "balanceWeight" => policy with { BalanceWeight = v },
+                "costPerGiB" => policy with { CostPerGiB = v },
+                "maxMigrations" => policy with { MaxMigrations = (int)v },
+                "searchBeamWidth" => policy with { SearchBeamWidth = (int)v },
+                "loadUncertainty" => policy with { LoadUncertainty = v },
+                _ => throw new UsageException($"--policy: unknown field '{kv[0]}'"),
+            };
+        }
+
+        return policy.Validate() is { } error ? throw new UsageException(error) : policy;
     }
 
     /// <summary>Writes the scenario as the plan command's inputs: cluster.json and history.csv (history before plan time only).</summary>
@@ -102,4 +196,59 @@ public sealed class BenchPlannerCommand : ICommand
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    private sealed class Totals
+    {
+        public int Base { get; private set; }
+
+        public int Bound { get; private set; }
+
+        public int? OracleHot { get; private set; } = 0;
+
+        public int OracleMoves { get; private set; }
+
+        public int GreedyHot { get; private set; }
+
+        public int GreedyMoves { get; private set; }
+
+        public int GreedyViol { get; private set; }
+
+        public int PlanHot { get; private set; }
+
+        public int PlanMoves { get; private set; }
+
+        public int PlanViol { get; private set; }
+
+        public double Ratio => GreedyHot == 0 ? double.NaN : (double)PlanHot / GreedyHot;
+
+        public string OracleCell => OracleHot is null ? "-" : F($"{OracleMoves} / {OracleHot}");
+
+        public void Add(PlanScore none, int bound, PlanScore? oracle, PlanScore greedy, PlanScore ours)
+        {
+            Base += none.HotHostHours;
+            Bound += bound;
+            OracleHot = oracle is null ? null : OracleHot + oracle.HotHostHours;
+            OracleMoves += oracle?.Migrations ?? 0;
+            GreedyHot += greedy.HotHostHours;
+            GreedyMoves += greedy.Migrations;
+            GreedyViol += greedy.Violations;
+            PlanHot += ours.HotHostHours;
+            PlanMoves += ours.Migrations;
+            PlanViol += ours.Violations;
+        }
+
+        public void Add(Totals t)
+        {
+            Base += t.Base;
+            Bound += t.Bound;
+            OracleHot = t.OracleHot is null ? null : OracleHot + t.OracleHot;
+            OracleMoves += t.OracleMoves;
+            GreedyHot += t.GreedyHot;
+            GreedyMoves += t.GreedyMoves;
+            GreedyViol += t.GreedyViol;
+            PlanHot += t.PlanHot;
+            PlanMoves += t.PlanMoves;
+            PlanViol += t.PlanViol;
+        }
+    }
 }

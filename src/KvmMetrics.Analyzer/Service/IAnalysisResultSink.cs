@@ -1,0 +1,11 @@
+namespace KvmMetrics.Analyzer.Service;
+
+/// <summary>Receives each new result of the schedule (the InfluxDB write-back); must not block or throw for a slow or absent server.</summary>
+public interface IAnalysisResultSink
+{
+    /// <summary>A new hotspot result (every tick).</summary>
+    void Hotspots(HotspotResult result);
+
+    /// <summary>A new plan result with its forecasts (every plan interval).</summary>
+    void Plan(PlanResult result);
+}
