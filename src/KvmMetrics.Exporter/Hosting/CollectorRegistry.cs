@@ -1,6 +1,7 @@
 using KvmMetrics.Exporter.Collectors;
 using KvmMetrics.Exporter.Collectors.Cgroup;
 using KvmMetrics.Exporter.Collectors.Libvirt;
+using KvmMetrics.Exporter.Collectors.Process;
 using KvmMetrics.Exporter.Domains;
 using KvmMetrics.Exporter.Influx;
 using KvmMetrics.Exporter.LibvirtAccess;
@@ -40,6 +41,11 @@ public static class CollectorRegistry
             all.Add(new CgroupCollector(directory, CgroupOptions(options), time));
         }
 
+        if (options.IsEnabled("process"))
+        {
+            all.Add(new ProcessCollector());
+        }
+
         return all;
     }
 
@@ -56,6 +62,7 @@ public static class CollectorRegistry
             .Concat(DomainInfoCollector.Descriptors.Select(d => ("domain_info", d)))
             .Concat(HostCollector.Descriptors.Select(d => ("host", d)))
             .Concat(CgroupMetrics.All.Select(d => ("cgroup", d)))
+            .Concat(ProcessCollector.Descriptors.Select(d => ("process", d)))
             .Concat(ExporterSelfMetrics.Descriptors.Select(d => ("exporter", d)))
             .Concat(LibvirtCallStats.Descriptors.Select(d => ("exporter", d)))
             .Concat(typeof(InfluxPushMetrics).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)

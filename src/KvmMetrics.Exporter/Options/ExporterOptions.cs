@@ -14,7 +14,7 @@ namespace KvmMetrics.Exporter.Options;
 public sealed record ExporterOptions
 {
     /// <summary>Collectors this binary knows, enabled by default unless listed in <see cref="DisabledByDefault"/>.</summary>
-    public static readonly IReadOnlyList<string> KnownCollectors = ["cgroup", "domain", "domain_info", "host"];
+    public static readonly IReadOnlyList<string> KnownCollectors = ["cgroup", "domain", "domain_info", "host", "process"];
 
     /// <summary>Collectors that are off unless enabled with <c>--collector.NAME</c>.</summary>
     public static readonly IReadOnlySet<string> DisabledByDefault = new HashSet<string>(StringComparer.Ordinal);
