@@ -92,7 +92,7 @@ public sealed partial class AnalyzerApp : IAsyncDisposable
             });
         }
 
-        app.MapKvmMetrics("/metrics", _ => Task.FromResult(AnalyzerMetrics.Build(runner.Status, runner.Store.Rebuilt, options.StaleAfter, time.GetUtcNow().ToUnixTimeSeconds())));
+        app.MapKvmMetrics("/metrics", _ => Task.FromResult(AnalyzerMetrics.Build(runner.Status, runner.Store.Rebuilt, options.StaleAfter, time.GetUtcNow().ToUnixTimeSeconds(), results?.State)));
         app.MapKvmHealthz();
         string[] get = ["GET", "HEAD"];
         app.MapMethods("/api/v1/hotspots", get, context => Json(context, runner.Status.Hotspots is { } h ? Envelope(runner, time, h) : null));
@@ -100,7 +100,7 @@ public sealed partial class AnalyzerApp : IAsyncDisposable
             ? Envelope(runner, time, new { p.Time, p.Plan.HorizonHours, p.Plan.Forecaster, p.Plan.Summary, p.Plan.Moves, p.Plan.HostsBefore, p.Plan.HostsAfter, p.Plan.Issues })
             : null));
         app.MapMethods("/api/v1/capacity", get, context => Json(context, runner.Status.Plan is { } p ? Envelope(runner, time, p.Capacity) : null));
-        app.MapMethods("/api/v1/status", get, context => Json(context, Envelope(runner, time, new { runner.Status.Tasks, runner.Status.Warnings, runner.Status.LastReport })));
+        app.MapMethods("/api/v1/status", get, context => Json(context, Envelope(runner, time, new { runner.Status.Tasks, runner.Status.Warnings, runner.Status.LastReport, WriteBack = results?.State })));
         app.MapMethods("/api/v1/forecasts/{entity}", get, (HttpContext context, string entity) =>
         {
             var forecasts = runner.Status.Plan?.Forecasts ?? [];

@@ -1,3 +1,4 @@
+using KvmMetrics.Analyzer.WriteBack;
 using KvmMetrics.Exposition;
 
 namespace KvmMetrics.Analyzer.Service;
@@ -38,8 +39,25 @@ public static class AnalyzerMetrics
     private static readonly MetricDescriptor SourceUp = new("kvm_analyzer_source_up", MetricType.Gauge, "1 when the last load from the data source succeeded.");
     private static readonly MetricDescriptor Rebuilt = new("kvm_analyzer_state_rebuilt_total", MetricType.Counter, "State files found corrupt or unreadable and rebuilt empty.", "file");
 
-    /// <summary>Builds the metric set from the runner's current status at wall time <paramref name="now"/>.</summary>
-    public static MetricSet Build(AnalyzerStatus status, IReadOnlyDictionary<string, long> rebuilt, TimeSpan staleAfter, long now)
+    // The write-back families have the shape of the exporter's kvm_exporter_influx_* (InfluxPushMetrics): same suffixes, types and labels.
+    private static readonly MetricDescriptor InfluxWritten = new("kvm_analyzer_influx_points_written_total", MetricType.Counter, "Result points InfluxDB acknowledged (--influx.write; HTTP 204, or the accepted part of a partial write).");
+    private static readonly MetricDescriptor InfluxDropped = new("kvm_analyzer_influx_points_dropped_total", MetricType.Counter, "Result points that will never reach InfluxDB, by reason: no_fields (all fields NaN or infinite), invalid (empty name), rejected (InfluxDB refused the line), buffer_full (oldest data dropped at the buffer limit), buffer_error (disk full or I/O error).", "reason");
+    private static readonly MetricDescriptor InfluxBufferPoints = new("kvm_analyzer_influx_buffer_points", MetricType.Gauge, "Result points waiting in the write-back buffer (on disk with --influx.write.buffer-dir) while InfluxDB is unreachable or slow.");
+    private static readonly MetricDescriptor InfluxBufferBytes = new("kvm_analyzer_influx_buffer_bytes", MetricType.Gauge, "Bytes of line protocol waiting in the write-back buffer.");
+    private static readonly MetricDescriptor InfluxRequests = new("kvm_analyzer_influx_requests_total", MetricType.Counter, "HTTP write requests sent to InfluxDB.");
+    private static readonly MetricDescriptor InfluxRetries = new("kvm_analyzer_influx_retries_total", MetricType.Counter, "Write requests that failed transiently (connection error, timeout, 5xx, 429, auth) and are retried with backoff.");
+    private static readonly MetricDescriptor InfluxUp = new("kvm_analyzer_influx_up", MetricType.Gauge, "1 when the last write request to InfluxDB succeeded, 0 before the first and while writes fail and results accumulate in the buffer.");
+    private static readonly MetricDescriptor InfluxLastSuccess = new("kvm_analyzer_influx_last_success_timestamp_seconds", MetricType.Gauge, "Unix time of the last write InfluxDB acknowledged (0 before the first).");
+
+    /// <summary>The <c>kvm_analyzer_influx_*</c> families, present only with <c>--influx.write</c>.</summary>
+    public static IReadOnlyList<MetricDescriptor> WriteBackDescriptors { get; } =
+        [InfluxWritten, InfluxDropped, InfluxBufferPoints, InfluxBufferBytes, InfluxRequests, InfluxRetries, InfluxUp, InfluxLastSuccess];
+
+    /// <summary>
+    /// Builds the metric set from the runner's current status at wall time <paramref name="now"/>, with the write-back
+    /// families when <paramref name="writeBack"/> is given.
+    /// </summary>
+    public static MetricSet Build(AnalyzerStatus status, IReadOnlyDictionary<string, long> rebuilt, TimeSpan staleAfter, long now, WriteBackState? writeBack = null)
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(rebuilt);
@@ -144,6 +162,22 @@ public static class AnalyzerMetrics
         foreach (var file in new[] { AnalysisRunner.PlacementFile, AnalysisRunner.ResultsFile })
         {
             b.Add(Rebuilt, rebuilt.GetValueOrDefault(file), file);
+        }
+
+        if (writeBack is not null)
+        {
+            b.Add(InfluxWritten, writeBack.PointsWritten);
+            foreach (var (reason, count) in writeBack.PointsDropped)
+            {
+                b.Add(InfluxDropped, count, reason);
+            }
+
+            b.Add(InfluxBufferPoints, writeBack.PointsBuffered);
+            b.Add(InfluxBufferBytes, writeBack.BufferedBytes);
+            b.Add(InfluxRequests, writeBack.Requests);
+            b.Add(InfluxRetries, writeBack.Retries);
+            b.Add(InfluxUp, writeBack.Up ? 1 : 0);
+            b.Add(InfluxLastSuccess, writeBack.LastSuccess);
         }
 
         return b.Build();

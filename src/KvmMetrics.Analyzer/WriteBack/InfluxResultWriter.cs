@@ -13,16 +13,21 @@ namespace KvmMetrics.Analyzer.WriteBack;
 public sealed class InfluxResultWriter : IAnalysisResultSink, IAsyncDisposable
 {
     private readonly InfluxWriter _writer;
+    private readonly string _target;
 
     /// <summary>Creates the writer (opening the buffer directory, so a bad directory fails at start).</summary>
     public InfluxResultWriter(InfluxWriteOptions options, HttpClient? http = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _writer = new InfluxWriter(options, http, time);
+        _target = options.Connection.ToString();
     }
 
     /// <summary>The writer's counters (points written, buffered, dropped, last error).</summary>
     public InfluxWriterStats Stats => _writer.GetStats();
+
+    /// <inheritdoc />
+    public WriteBackState State => WriteBackState.From(_writer.GetStats(), _target);
 
     /// <inheritdoc />
     public void Hotspots(HotspotResult result) => Write(AnalyzerResultPoints.Hotspots(result));

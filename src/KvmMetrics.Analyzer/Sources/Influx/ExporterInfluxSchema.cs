@@ -6,7 +6,18 @@ namespace KvmMetrics.Analyzer.Sources.Influx;
 /// <param name="Metric">The analyzer metric (<see cref="ClusterMetrics"/>).</param>
 /// <param name="IsCounter">True: per-second rate of each series (resets handled), summed per domain; false: gauge, max per domain.</param>
 /// <param name="Measurements">The exporter measurements whose series are combined.</param>
-public sealed record InfluxMetricSource(string Metric, bool IsCounter, IReadOnlyList<string> Measurements);
+/// <param name="AddedWherePresent">
+/// Measurements derived the same way and added per (host, domain) and step where they have a point, and left out where
+/// they have none (<see cref="InfluxDerivation.PlusWherePresent"/>, PromQL <c>a + (b or a * 0)</c>); empty when none.
+/// </param>
+public sealed record InfluxMetricSource(string Metric, bool IsCounter, IReadOnlyList<string> Measurements, IReadOnlyList<string> AddedWherePresent)
+{
+    /// <summary>A metric derived from <paramref name="measurements"/> alone.</summary>
+    public InfluxMetricSource(string metric, bool isCounter, IReadOnlyList<string> measurements)
+        : this(metric, isCounter, measurements, [])
+    {
+    }
+}
 
 /// <summary>
 /// What the kvm exporter pushes to InfluxDB (<c>InfluxPushService</c> in src/KvmMetrics.Exporter/Influx): one
@@ -37,11 +48,21 @@ public static class ExporterInfluxSchema
     /// <summary>Memory allocated to a domain.</summary>
     public const string VmMemory = "kvm_domain_memory_allocated_bytes";
 
-    /// <summary>The per-VM analyzer metrics, derived as the Prometheus source's PromQL does (docs/analyzer.md).</summary>
+    /// <summary>CPU time a domain ran (libvirt <c>cpu.time</c>), with tag <c>domain</c>.</summary>
+    public const string CpuTime = "kvm_domain_cpu_time_seconds_total";
+
+    /// <summary>Time a vCPU was runnable but waited for a host CPU (libvirt <c>vcpu.N.delay</c>), with tags <c>domain</c> and <c>vcpu</c>.</summary>
+    public const string VcpuDelay = "kvm_domain_vcpu_delay_seconds_total";
+
+    /// <summary>
+    /// The per-VM analyzer metrics, derived as the Prometheus source's PromQL does (docs/analyzer.md). <c>cpu_cores</c>
+    /// is CPU demand: the rate of <see cref="CpuTime"/> plus the rate of <see cref="VcpuDelay"/> summed over vCPUs,
+    /// and usage alone for a domain or step without delay points (libvirt without <c>vcpu.N.delay</c>).
+    /// </summary>
     public static IReadOnlyList<InfluxMetricSource> Metrics { get; } =
     [
-        new(ClusterMetrics.CpuCores, true, ["kvm_domain_cpu_time_seconds_total"]),
-        new(ClusterMetrics.CpuStealCores, true, ["kvm_domain_vcpu_delay_seconds_total"]),
+        new(ClusterMetrics.CpuCores, true, [CpuTime], [VcpuDelay]),
+        new(ClusterMetrics.CpuStealCores, true, [VcpuDelay]),
         new(ClusterMetrics.MemoryBytes, false, ["kvm_domain_balloon_rss_bytes"]),
         new(ClusterMetrics.DiskBytesPerSecond, true, ["kvm_domain_block_read_bytes_total", "kvm_domain_block_write_bytes_total"]),
         new(ClusterMetrics.NetworkBytesPerSecond, true, ["kvm_domain_interface_receive_bytes_total", "kvm_domain_interface_transmit_bytes_total"]),
@@ -49,5 +70,5 @@ public static class ExporterInfluxSchema
 
     /// <summary>Every measurement the source reads.</summary>
     public static IEnumerable<string> AllMeasurements =>
-        new[] { HostCpus, HostMemory, VmVcpus, VmMemory }.Concat(Metrics.SelectMany(m => m.Measurements));
+        new[] { HostCpus, HostMemory, VmVcpus, VmMemory }.Concat(Metrics.SelectMany(m => m.Measurements.Concat(m.AddedWherePresent))).Distinct(StringComparer.Ordinal);
 }

@@ -52,6 +52,34 @@ public static class InfluxDerivation
     }
 
     /// <summary>
+    /// <paramref name="values"/> plus <paramref name="added"/> at the (host, domain) and time where both have a point;
+    /// where <paramref name="added"/> has none the value stays as it is, and points only <paramref name="added"/> has are
+    /// left out. This is PromQL's <c>a + (b or a * 0)</c> per step, the Prometheus source's CPU demand (usage plus vCPU
+    /// wait, falling back to usage without delay counters).
+    /// </summary>
+    public static Dictionary<(string Host, string Domain), SortedList<long, double>> PlusWherePresent(
+        IReadOnlyDictionary<(string Host, string Domain), SortedList<long, double>> values,
+        IReadOnlyDictionary<(string Host, string Domain), SortedList<long, double>> added)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(added);
+        var result = new Dictionary<(string Host, string Domain), SortedList<long, double>>(values.Count);
+        foreach (var (vm, points) in values)
+        {
+            var extra = added.GetValueOrDefault(vm);
+            var sum = new SortedList<long, double>(points.Count);
+            foreach (var (t, v) in points)
+            {
+                sum.Add(t, extra is not null && extra.TryGetValue(t, out var e) ? v + e : v);
+            }
+
+            result.Add(vm, sum);
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// The highest last value per host (<paramref name="perDomain"/> false) or per <see cref="ClusterAssembler.Key"/>
     /// (true), over the series sharing it (a domain's uuid series, for example).
     /// </summary>

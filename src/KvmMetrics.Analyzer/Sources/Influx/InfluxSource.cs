@@ -6,7 +6,7 @@ using KvmMetrics.Influx.Query;
 namespace KvmMetrics.Analyzer.Sources.Influx;
 
 /// <summary>
-/// Reads per-VM usage, host capacity and placement from what the kvm exporter pushes to InfluxDB
+/// Reads per-VM demand and usage, host capacity and placement from what the kvm exporter pushes to InfluxDB
 /// (<see cref="ExporterInfluxSchema"/>): InfluxQL over <c>/query</c> for 1.x, Flux over <c>/api/v2/query</c> for 2.x.
 /// Each query asks for the last value per series and step-aligned window; rates, sums and the cluster are built
 /// here with the same code for both APIs (<see cref="InfluxDerivation"/>, <see cref="ClusterAssembler"/>). Long
@@ -62,17 +62,36 @@ public sealed class InfluxSource : IAnalysisSource, IDisposable
         var vmVcpus = InfluxDerivation.LastBy(await LastAsync(ExporterInfluxSchema.VmVcpus, hourAgo, end, cancellationToken).ConfigureAwait(false), perDomain: true);
         var vmMemory = InfluxDerivation.LastBy(await LastAsync(ExporterInfluxSchema.VmMemory, hourAgo, end, cancellationToken).ConfigureAwait(false), perDomain: true);
 
+        // Each measurement is fetched once, also when two metrics read it (the vCPU delay: demand and steal).
+        var fetched = new Dictionary<string, IReadOnlyList<TaggedSeries>>(StringComparer.Ordinal);
+        async Task<List<TaggedSeries>> SeriesAsync(IEnumerable<string> measurements)
+        {
+            var series = new List<TaggedSeries>();
+            foreach (var measurement in measurements)
+            {
+                if (!fetched.TryGetValue(measurement, out var windows))
+                {
+                    windows = await WindowsAsync(measurement, start, end, step, cancellationToken).ConfigureAwait(false);
+                    fetched.Add(measurement, windows);
+                }
+
+                series.AddRange(windows);
+            }
+
+            return series;
+        }
+
         var metrics = new List<(string, IReadOnlyDictionary<(string Host, string Domain), SortedList<long, double>>)>();
         foreach (var metric in ExporterInfluxSchema.Metrics)
         {
-            var series = new List<TaggedSeries>();
-            foreach (var measurement in metric.Measurements)
+            // Like rate() over a window of two steps: one missing window is bridged, a longer gap stays a gap.
+            var perVm = InfluxDerivation.PerVm(metric.IsCounter, await SeriesAsync(metric.Measurements).ConfigureAwait(false), 2 * step);
+            if (metric.AddedWherePresent.Count > 0)
             {
-                series.AddRange(await WindowsAsync(measurement, start, end, step, cancellationToken).ConfigureAwait(false));
+                perVm = InfluxDerivation.PlusWherePresent(perVm, InfluxDerivation.PerVm(metric.IsCounter, await SeriesAsync(metric.AddedWherePresent).ConfigureAwait(false), 2 * step));
             }
 
-            // Like rate() over a window of two steps: one missing window is bridged, a longer gap stays a gap.
-            metrics.Add((metric.Metric, InfluxDerivation.PerVm(metric.IsCounter, series, 2 * step)));
+            metrics.Add((metric.Metric, perVm));
         }
 
         return ClusterAssembler.Build(hostCpus, hostMemory, vmVcpus, vmMemory, metrics, end, (hosts, vms) =>

@@ -11,7 +11,8 @@ namespace KvmMetrics.Analyzer.Tests.Sources.Influx;
 /// <param name="Vcpus">Allocated vCPUs; vCPU i accumulates delay at 0.1 / (i + 1) s per second.</param>
 /// <param name="MemoryAllocated">Allocated memory bytes.</param>
 /// <param name="ResetAtPush">Push index at which the cpu_time counter restarts from 0 (a reboot), or -1.</param>
-public sealed record FakeDomain(string Name, double Cores, int Vcpus, long MemoryAllocated, int ResetAtPush = -1);
+/// <param name="DelayCounters">False: no vCPU delay series at all, as from a libvirt without <c>vcpu.N.delay</c>.</param>
+public sealed record FakeDomain(string Name, double Cores, int Vcpus, long MemoryAllocated, int ResetAtPush = -1, bool DelayCounters = true);
 
 /// <summary>
 /// Writes a known history into InfluxDB with the exporter's own push code (<see cref="InfluxPushService.PushOnceAsync"/>
@@ -61,7 +62,7 @@ public static class ExporterHistory
             var uuid = $"00000000-0000-0000-0000-{(uint)d.Name.Length * 7919:x12}";
             var cpu = d.ResetAtPush >= 0 && k >= d.ResetAtPush ? d.Cores * 60.0 * (k - d.ResetAtPush) : 1000 + (d.Cores * seconds);
             b.Add(Find("kvm_domain_cpu_time_seconds_total"), cpu, uuid, d.Name);
-            for (var i = 0; i < d.Vcpus; i++)
+            for (var i = 0; i < (d.DelayCounters ? d.Vcpus : 0); i++)
             {
                 b.Add(Find("kvm_domain_vcpu_delay_seconds_total"), 0.1 / (i + 1) * seconds, uuid, d.Name, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }

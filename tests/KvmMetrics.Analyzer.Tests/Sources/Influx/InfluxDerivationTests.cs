@@ -41,6 +41,29 @@ public sealed class InfluxDerivationTests
     }
 
     [Fact]
+    public void PlusWherePresent_AddsWhereBothHaveAPoint_KeepsTheValueElsewhere_IgnoresAddedOnlyPoints()
+    {
+        // Like PromQL used + (wait or used * 0): "a" has wait at 300 and 600 only, "b" has none, "c" has wait but no usage.
+        var used = new Dictionary<(string Host, string Domain), SortedList<long, double>>
+        {
+            [("h", "a")] = new() { [300] = 1.0, [600] = 2.0, [900] = 3.0 },
+            [("h", "b")] = new() { [300] = 0.5 },
+        };
+        var wait = new Dictionary<(string Host, string Domain), SortedList<long, double>>
+        {
+            [("h", "a")] = new() { [0] = 9.0, [300] = 0.25, [600] = 0.5 },
+            [("h", "c")] = new() { [300] = 0.75 },
+        };
+
+        var demand = InfluxDerivation.PlusWherePresent(used, wait);
+
+        Assert.Equal([("h", "a"), ("h", "b")], demand.Keys.Order());
+        Assert.Equal([300L, 600, 900], demand[("h", "a")].Keys);
+        Assert.Equal([1.25, 2.5, 3.0], demand[("h", "a")].Values);
+        Assert.Equal([0.5], demand[("h", "b")].Values);
+    }
+
+    [Fact]
     public void LastBy_HostOrHostAndDomain_TakesTheHighestLastValue()
     {
         var hostA = new TaggedSeries(new Dictionary<string, string> { ["host"] = "a" }, [0, 60], [8, 16]);

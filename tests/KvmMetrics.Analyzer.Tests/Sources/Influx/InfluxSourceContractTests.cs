@@ -52,6 +52,7 @@ public sealed class InfluxSourceContractTests
         Assert.Equal(("compute-1", 8.0, 32L << 30), (host.Name, host.CpuCores, host.MemoryBytes));
         var vm = Assert.Single(data.Cluster.Snapshot.Vms);
         Assert.Equal(("web", "compute-1", 2, 4L << 30), (vm.Name, vm.Host, vm.Vcpus, vm.MemoryBytes));
+        // No vCPU delay answered (empty result): demand falls back to the CPU time rate.
         var series = data.Series.Single(s => s.Metric == ClusterMetrics.CpuCores);
         Assert.Equal([1_699_999_500L, 1_699_999_800], series.Timestamps);
         Assert.Equal([1.0, 1.0], series.Values);

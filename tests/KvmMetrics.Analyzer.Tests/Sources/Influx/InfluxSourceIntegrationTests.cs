@@ -48,15 +48,18 @@ public sealed class InfluxSourceIntegrationTests
         // 4 instant queries + 7 measurements x 5 one-hour chunks.
         Assert.Equal(4 + (7 * 5), source.Requests);
 
-        // Expected values computed here from the pushed rates, not by the code under test: one rate per 5-minute
-        // window after the first, 1.5 cores except the window holding the reset, whose last counter is 4 pushes into the new boot.
+        // Expected values computed here from the pushed rates, not by the code under test. cpu_cores is demand: CPU time
+        // plus vCPU wait, where vCPU i waits 0.1 / (i + 1) s per second (web 1: 0.1 + 0.05 over its 2 vCPUs). One rate per
+        // 5-minute window after the first, 1.5 + 0.15 cores except the window holding the reset, whose last CPU counter is
+        // 4 pushes into the new boot (the delay counters do not reset).
+        const double webWait = 0.1 + 0.05;
         var cpu = Series(data, "web 1", ClusterMetrics.CpuCores);
         Assert.Equal(Enumerable.Range(1, 59).Select(j => T0 + (300L * j)), cpu.Timestamps);
         const long resetWindow = T0 + (300 * 30);
-        Assert.All(cpu.Timestamps.Zip(cpu.Values).Where(p => p.First != resetWindow), p => Assert.Equal(1.5, p.Second, 9));
-        Assert.Equal(1.5 * 60 * 4 / 300, cpu.Values[Array.IndexOf(cpu.Timestamps, resetWindow)], 9);
-        Assert.All(Series(data, Hostile, ClusterMetrics.CpuCores).Values, v => Assert.Equal(0.5, v, 9));
-        Assert.All(Series(data, "web 1", ClusterMetrics.CpuStealCores).Values, v => Assert.Equal(0.1 + 0.05, v, 9));
+        Assert.All(cpu.Timestamps.Zip(cpu.Values).Where(p => p.First != resetWindow), p => Assert.Equal(1.5 + webWait, p.Second, 9));
+        Assert.Equal((1.5 * 60 * 4 / 300) + webWait, cpu.Values[Array.IndexOf(cpu.Timestamps, resetWindow)], 9);
+        Assert.All(Series(data, Hostile, ClusterMetrics.CpuCores).Values, v => Assert.Equal(0.5 + 0.1 + 0.05 + (0.1 / 3) + 0.025, v, 9));
+        Assert.All(Series(data, "web 1", ClusterMetrics.CpuStealCores).Values, v => Assert.Equal(webWait, v, 9));
         Assert.All(Series(data, "web 1", ClusterMetrics.DiskBytesPerSecond).Values, v => Assert.Equal(ExporterHistory.ReadRate + ExporterHistory.WriteRate, v, 6));
         Assert.All(Series(data, "web 1", ClusterMetrics.NetworkBytesPerSecond).Values, v => Assert.Equal(ExporterHistory.ReceiveRate + ExporterHistory.TransmitRate, v, 6));
         var memory = Series(data, "web 1", ClusterMetrics.MemoryBytes);
@@ -66,7 +69,7 @@ public sealed class InfluxSourceIntegrationTests
         // compute-b: two hours without pushes leave no points there (nothing interpolated).
         var batch = Series(data, "batch", ClusterMetrics.CpuCores);
         Assert.DoesNotContain(batch.Timestamps, t => t is >= T0 + 3600 and < T0 + 7200 + 300);
-        Assert.All(batch.Values, v => Assert.Equal(3.0, v, 9));
+        Assert.All(batch.Values, v => Assert.Equal(3.0 + 0.1, v, 9));
         Console.WriteLine($"influx source: {data.Series.Sum(s => s.Count)} points in {data.Series.Count} series, {source.Requests} queries, {watch.ElapsedMilliseconds} ms");
     }
 
@@ -131,6 +134,32 @@ public sealed class InfluxSourceIntegrationTests
         {
             data.Delete(recursive: true);
         }
+    }
+
+    [SkippableFact]
+    public async Task Load_DomainWithoutDelayCounters_CpuCoresFallsBackToUsage()
+    {
+        await using var influxd = await InfluxdServer.StartNewAsync();
+        var db = await influxd.CreateDatabaseAsync("nodelay");
+        // "old" comes from a libvirt without vcpu.N.delay: no delay series at all, next to "web 1" that has them.
+        var old = new FakeDomain("old", 0.75, 2, 2L << 30, DelayCounters: false);
+        await ExporterHistory.WriteAsync(influxd.Url, db, "compute-a", 8, 32L << 30, [Web, old], T0, 60);
+        using var source = new InfluxSource(new InfluxSourceOptions
+        {
+            Connection = new InfluxConnectionOptions { Url = influxd.Url, Database = db, Timeout = TimeSpan.FromSeconds(10) },
+            Lookback = TimeSpan.FromHours(1),
+            Step = TimeSpan.FromMinutes(5),
+            Attempts = 1,
+            Time = new FixedTime(DateTimeOffset.FromUnixTimeSeconds(T0 + 3600)),
+        });
+
+        var data = await source.LoadAsync(null, CancellationToken.None);
+
+        var usage = Series(data, "old", ClusterMetrics.CpuCores);
+        Assert.Equal(11, usage.Count);
+        Assert.All(usage.Values, v => Assert.Equal(0.75, v, 9));
+        Assert.DoesNotContain(data.Series, s => s.Entity == "old" && s.Metric == ClusterMetrics.CpuStealCores);
+        Assert.All(Series(data, "web 1", ClusterMetrics.CpuCores).Values, v => Assert.Equal(1.5 + 0.1 + 0.05, v, 9));
     }
 
     [SkippableFact]
