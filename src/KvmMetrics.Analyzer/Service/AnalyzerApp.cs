@@ -4,6 +4,7 @@ using KvmMetrics.Analyzer.Planning;
 using KvmMetrics.Analyzer.Sources;
 using KvmMetrics.Analyzer.State;
 using KvmMetrics.Web.Configuration;
+using KvmMetrics.Web.Diagnostics;
 using KvmMetrics.Web.Hosting;
 using KvmMetrics.Web.Security;
 using Microsoft.AspNetCore.Builder;
@@ -92,7 +93,7 @@ public sealed partial class AnalyzerApp : IAsyncDisposable
             });
         }
 
-        app.MapKvmMetrics("/metrics", _ => Task.FromResult(AnalyzerMetrics.Build(runner.Status, runner.Store.Rebuilt, options.StaleAfter, time.GetUtcNow().ToUnixTimeSeconds(), results?.State)));
+        app.MapKvmMetrics("/metrics", _ => Task.FromResult(AnalyzerMetrics.Build(runner.Status, runner.Store.Rebuilt, options.StaleAfter, time.GetUtcNow().ToUnixTimeSeconds(), results?.State, sink => ProcessMetrics.Write(sink))));
         app.MapKvmHealthz();
         string[] get = ["GET", "HEAD"];
         app.MapMethods("/api/v1/hotspots", get, context => Json(context, runner.Status.Hotspots is { } h ? Envelope(runner, time, h) : null));

@@ -55,9 +55,10 @@ public static class AnalyzerMetrics
 
     /// <summary>
     /// Builds the metric set from the runner's current status at wall time <paramref name="now"/>, with the write-back
-    /// families when <paramref name="writeBack"/> is given.
+    /// families when <paramref name="writeBack"/> is given; <paramref name="extra"/> adds samples read at scrape time
+    /// (the service passes the process's own resource use), keeping this method free of I/O.
     /// </summary>
-    public static MetricSet Build(AnalyzerStatus status, IReadOnlyDictionary<string, long> rebuilt, TimeSpan staleAfter, long now, WriteBackState? writeBack = null)
+    public static MetricSet Build(AnalyzerStatus status, IReadOnlyDictionary<string, long> rebuilt, TimeSpan staleAfter, long now, WriteBackState? writeBack = null, Action<IMetricSink>? extra = null)
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(rebuilt);
@@ -180,6 +181,7 @@ public static class AnalyzerMetrics
             b.Add(InfluxLastSuccess, writeBack.LastSuccess);
         }
 
+        extra?.Invoke(b);
         return b.Build();
     }
 

@@ -105,6 +105,7 @@ public sealed class AnalyzerAppTests : IDisposable
         Assert.Contains("kvm_analyzer_cluster_time_until_full_seconds{resource=\"cpu\",estimate=\"expected\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("kvm_analyzer_source_up 1", metrics, StringComparison.Ordinal);
         Assert.Contains("kvm_analyzer_analysis_runs_total{task=\"plan\",result=\"success\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^process_resident_memory_bytes [1-9]", metrics); // its own resource use, for leak alerts
 
         // The sample ends in 2026-09: against the wall clock it is old, and the service says so.
         Assert.Contains("kvm_analyzer_data_stale 1", metrics, StringComparison.Ordinal);
