@@ -37,12 +37,14 @@ public static class AnalyzerMetrics
     private static readonly MetricDescriptor Stale = new("kvm_analyzer_data_stale", MetricType.Gauge, "1 when the last load failed or the newest sample is older than --stale-after; results shown are the last good ones.");
     private static readonly MetricDescriptor SourceUp = new("kvm_analyzer_source_up", MetricType.Gauge, "1 when the last load from the data source succeeded.");
     private static readonly MetricDescriptor Rebuilt = new("kvm_analyzer_state_rebuilt_total", MetricType.Counter, "State files found corrupt or unreadable and rebuilt empty.", "file");
+    private static readonly MetricDescriptor WriteErrors = new("kvm_analyzer_state_write_errors_total", MetricType.Counter, "Saves of a state file in --data.dir that failed (disk full, read-only); the previous file is kept and the next save retries.", "file");
 
     /// <summary>Builds the metric set from the runner's current status at wall time <paramref name="now"/>.</summary>
-    public static MetricSet Build(AnalyzerStatus status, IReadOnlyDictionary<string, long> rebuilt, TimeSpan staleAfter, long now)
+    public static MetricSet Build(AnalyzerStatus status, IReadOnlyDictionary<string, long> rebuilt, TimeSpan staleAfter, long now, IReadOnlyDictionary<string, long>? writeErrors = null)
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(rebuilt);
+        writeErrors ??= new Dictionary<string, long>();
         var b = new MetricSetBuilder();
         b.Add(BuildInfo, 1, Version);
         var hosts = new SortedSet<string>(StringComparer.Ordinal);
@@ -144,6 +146,11 @@ public static class AnalyzerMetrics
         foreach (var file in new[] { AnalysisRunner.PlacementFile, AnalysisRunner.ResultsFile })
         {
             b.Add(Rebuilt, rebuilt.GetValueOrDefault(file), file);
+        }
+
+        foreach (var file in new[] { AnalysisRunner.PlacementFile, AnalysisRunner.ResultsFile })
+        {
+            b.Add(WriteErrors, writeErrors.GetValueOrDefault(file), file);
         }
 
         return b.Build();
