@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace KvmMetrics.Libvirt;
 
 /// <summary>
-/// The <see cref="ILibvirtClient"/> over <c>libvirt.so.0</c>: one persistent read-only connection with keepalive,
+/// The <see cref="ILibvirtClient"/> over <c>libvirt.so.0</c>: one persistent read-only connection (keepalive optional),
 /// opened lazily and reopened with exponential backoff after it closes (keepalive timeout, libvirtd restart) or a
 /// call fails with a connection error. libvirt's RPC client serves concurrent calls on one connection, so chunked
 /// statistics run in parallel on it.

@@ -47,31 +47,44 @@ public static class ClusterJsonReader
 
         using (doc)
         {
-            var r = new Reader(source);
-            var root = doc.RootElement;
-            r.Object(root, "$");
-            r.Known(root, "$", "hosts", "vms", "constraints", "policy", "capacity", "planTime");
-            var hosts = r.Array(root, "hosts", required: true).Select((h, i) => r.Host(h, $"hosts[{i}]")).ToArray();
-            var vms = r.Array(root, "vms", required: true).Select((v, i) => r.Vm(v, $"vms[{i}]")).ToArray();
-            var constraints = root.TryGetProperty("constraints", out var c) ? r.Constraints(c) : PlacementConstraints.None;
-            var policy = root.TryGetProperty("policy", out var p) ? r.Policy(p) : new PlannerPolicy();
-            var capacity = root.TryGetProperty("capacity", out var cap) ? r.Capacity(cap) : new CapacityOptions();
-            var hasPlanTime = root.TryGetProperty("planTime", out var t);
-            var planTime = hasPlanTime ? r.Long(t, "planTime", 0, 32_503_680_000) : 0;
-            var snapshot = new ClusterSnapshot(hosts, vms, constraints, policy, planTime);
-            var errors = ClusterValidator.Validate(snapshot).ToList();
-            if (capacity.Validate() is { } capError)
+            try
             {
-                errors.Add(capError);
+                return Read(doc, source);
             }
-
-            if (errors.Count > 0)
+            catch (InvalidOperationException e)
             {
-                throw new UsageException($"{source}: " + string.Join("; ", errors.Take(10)) + (errors.Count > 10 ? $"; and {errors.Count - 10} more" : ""));
+                // Valid JSON syntax that is no valid text, e.g. a lone surrogate escape ("\ud800") in a name or value.
+                throw new UsageException($"{source}: not valid Unicode text: {e.Message}");
             }
-
-            return new ClusterFile(snapshot, capacity, hasPlanTime);
         }
+    }
+
+    private static ClusterFile Read(JsonDocument doc, string source)
+    {
+        var r = new Reader(source);
+        var root = doc.RootElement;
+        r.Object(root, "$");
+        r.Known(root, "$", "hosts", "vms", "constraints", "policy", "capacity", "planTime");
+        var hosts = r.Array(root, "hosts", required: true).Select((h, i) => r.Host(h, $"hosts[{i}]")).ToArray();
+        var vms = r.Array(root, "vms", required: true).Select((v, i) => r.Vm(v, $"vms[{i}]")).ToArray();
+        var constraints = root.TryGetProperty("constraints", out var c) ? r.Constraints(c) : PlacementConstraints.None;
+        var policy = root.TryGetProperty("policy", out var p) ? r.Policy(p) : new PlannerPolicy();
+        var capacity = root.TryGetProperty("capacity", out var cap) ? r.Capacity(cap) : new CapacityOptions();
+        var hasPlanTime = root.TryGetProperty("planTime", out var t);
+        var planTime = hasPlanTime ? r.Long(t, "planTime", 0, 32_503_680_000) : 0;
+        var snapshot = new ClusterSnapshot(hosts, vms, constraints, policy, planTime);
+        var errors = ClusterValidator.Validate(snapshot).ToList();
+        if (capacity.Validate() is { } capError)
+        {
+            errors.Add(capError);
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new UsageException($"{source}: " + string.Join("; ", errors.Take(10)) + (errors.Count > 10 ? $"; and {errors.Count - 10} more" : ""));
+        }
+
+        return new ClusterFile(snapshot, capacity, hasPlanTime);
     }
 
     private sealed class Reader(string source)

@@ -37,6 +37,12 @@ public sealed partial class AnalyzerApp : IAsyncDisposable
     /// <summary>The schedule and its results.</summary>
     public AnalysisRunner Runner { get; }
 
+    /// <summary>
+    /// Header that carries the API token when <c>Authorization</c> is taken by basic auth (web config users):
+    /// <c>X-Api-Token: &lt;token&gt;</c>. Without basic auth, <c>Authorization: Bearer &lt;token&gt;</c> works too.
+    /// </summary>
+    public const string ApiTokenHeader = "X-Api-Token";
+
     /// <summary>The base URL the server listens on (resolved port when 0 was given).</summary>
     public Uri BaseAddress => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
         .Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
@@ -81,7 +87,9 @@ public sealed partial class AnalyzerApp : IAsyncDisposable
         {
             app.Use(async (context, next) =>
             {
-                if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) && !TokenMatches(context.Request.Headers.Authorization.ToString(), token))
+                if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+                    && !TokenMatches(context.Request.Headers.Authorization.ToString(), token)
+                    && !TokenMatches("Bearer " + context.Request.Headers[ApiTokenHeader].ToString(), token))
                 {
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     context.Response.Headers.WWWAuthenticate = "Bearer realm=\"kvm-analyzer\"";
@@ -93,7 +101,7 @@ public sealed partial class AnalyzerApp : IAsyncDisposable
             });
         }
 
-        app.MapKvmMetrics("/metrics", _ => Task.FromResult(AnalyzerMetrics.Build(runner.Status, runner.Store.Rebuilt, options.StaleAfter, time.GetUtcNow().ToUnixTimeSeconds(), results?.State, sink => ProcessMetrics.Write(sink))));
+        app.MapKvmMetrics("/metrics", _ => Task.FromResult(AnalyzerMetrics.Build(runner.Status, runner.Store.Rebuilt, options.StaleAfter, time.GetUtcNow().ToUnixTimeSeconds(), results?.State, sink => ProcessMetrics.Write(sink), runner.Store.WriteErrors)));
         app.MapKvmHealthz();
         string[] get = ["GET", "HEAD"];
         app.MapMethods("/api/v1/hotspots", get, context => Json(context, runner.Status.Hotspots is { } h ? Envelope(runner, time, h) : null));

@@ -38,6 +38,7 @@ public static class AnalyzerMetrics
     private static readonly MetricDescriptor Stale = new("kvm_analyzer_data_stale", MetricType.Gauge, "1 when the last load failed or the newest sample is older than --stale-after; results shown are the last good ones.");
     private static readonly MetricDescriptor SourceUp = new("kvm_analyzer_source_up", MetricType.Gauge, "1 when the last load from the data source succeeded.");
     private static readonly MetricDescriptor Rebuilt = new("kvm_analyzer_state_rebuilt_total", MetricType.Counter, "State files found corrupt or unreadable and rebuilt empty.", "file");
+    private static readonly MetricDescriptor WriteErrors = new("kvm_analyzer_state_write_errors_total", MetricType.Counter, "Saves of a state file in --data.dir that failed (disk full, read-only); the previous file is kept and the next save retries.", "file");
 
     // The write-back families have the shape of the exporter's kvm_exporter_influx_* (InfluxPushMetrics): same suffixes, types and labels.
     private static readonly MetricDescriptor InfluxWritten = new("kvm_analyzer_influx_points_written_total", MetricType.Counter, "Result points InfluxDB acknowledged (--influx.write; HTTP 204, or the accepted part of a partial write).");
@@ -56,12 +57,14 @@ public static class AnalyzerMetrics
     /// <summary>
     /// Builds the metric set from the runner's current status at wall time <paramref name="now"/>, with the write-back
     /// families when <paramref name="writeBack"/> is given; <paramref name="extra"/> adds samples read at scrape time
-    /// (the service passes the process's own resource use), keeping this method free of I/O.
+    /// (the service passes the process's own resource use), keeping this method free of I/O; <paramref name="writeErrors"/>
+    /// counts failed state saves by file.
     /// </summary>
-    public static MetricSet Build(AnalyzerStatus status, IReadOnlyDictionary<string, long> rebuilt, TimeSpan staleAfter, long now, WriteBackState? writeBack = null, Action<IMetricSink>? extra = null)
+    public static MetricSet Build(AnalyzerStatus status, IReadOnlyDictionary<string, long> rebuilt, TimeSpan staleAfter, long now, WriteBackState? writeBack = null, Action<IMetricSink>? extra = null, IReadOnlyDictionary<string, long>? writeErrors = null)
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(rebuilt);
+        writeErrors ??= new Dictionary<string, long>();
         var b = new MetricSetBuilder();
         b.Add(BuildInfo, 1, Version);
         var hosts = new SortedSet<string>(StringComparer.Ordinal);
@@ -163,6 +166,11 @@ public static class AnalyzerMetrics
         foreach (var file in new[] { AnalysisRunner.PlacementFile, AnalysisRunner.ResultsFile })
         {
             b.Add(Rebuilt, rebuilt.GetValueOrDefault(file), file);
+        }
+
+        foreach (var file in new[] { AnalysisRunner.PlacementFile, AnalysisRunner.ResultsFile })
+        {
+            b.Add(WriteErrors, writeErrors.GetValueOrDefault(file), file);
         }
 
         if (writeBack is not null)

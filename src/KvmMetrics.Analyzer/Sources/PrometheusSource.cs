@@ -55,6 +55,20 @@ public sealed class PrometheusSource : IAnalysisSource
     /// <inheritdoc />
     public async Task<AnalysisData> LoadAsync(long? now, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await LoadCheckedAsync(now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // status=success but not the documented shape (a proxy, another API, a broken server): the source is unusable,
+            // which the service reports like an outage instead of failing the whole task with an unexplained exception.
+            throw new SourceUnavailableException($"{_options.Url}: the answer is not a Prometheus query result ({e.GetType().Name}: {e.Message})", e);
+        }
+    }
+
+    private async Task<AnalysisData> LoadCheckedAsync(long? now, CancellationToken cancellationToken)
+    {
         var end = now ?? _options.Time.GetUtcNow().ToUnixTimeSeconds();
         var step = (long)Math.Max(1, _options.Step.TotalSeconds);
         var start = end - (long)_options.Lookback.TotalSeconds;

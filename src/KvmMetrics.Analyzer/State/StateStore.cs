@@ -11,6 +11,7 @@ namespace KvmMetrics.Analyzer.State;
 public sealed class StateStore
 {
     private readonly Dictionary<string, long> _rebuilt = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _writeErrors = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     /// <summary>Creates the store; the directory is created when missing.</summary>
@@ -34,6 +35,18 @@ public sealed class StateStore
             lock (_lock)
             {
                 return new Dictionary<string, long>(_rebuilt, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>How many saves of each file failed since start (disk full, read-only); the previous file stays intact.</summary>
+    public IReadOnlyDictionary<string, long> WriteErrors
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new Dictionary<string, long>(_writeErrors, StringComparer.Ordinal);
             }
         }
     }
@@ -97,9 +110,13 @@ public sealed class StateStore
         return null;
     }
 
-    /// <summary>Saves <paramref name="value"/> atomically; returns the error message instead of throwing (disk full, read-only).</summary>
+    /// <summary>
+    /// Saves <paramref name="value"/> atomically; returns the error message instead of throwing (disk full, read-only)
+    /// and counts it in <see cref="WriteErrors"/>. A failed save leaves the previous file as it was.
+    /// </summary>
     public string? Save<T>(string name, T value)
     {
+        string error;
         try
         {
             AnalysisJson.WriteAtomically(Path.Combine(Directory, name), AnalysisJson.Serialize(value));
@@ -107,11 +124,18 @@ public sealed class StateStore
         }
         catch (IOException e)
         {
-            return $"could not write {Path.Combine(Directory, name)}: {e.Message}";
+            error = $"could not write {Path.Combine(Directory, name)}: {e.Message}";
         }
         catch (UnauthorizedAccessException e)
         {
-            return $"could not write {Path.Combine(Directory, name)}: {e.Message}";
+            error = $"could not write {Path.Combine(Directory, name)}: {e.Message}";
         }
+
+        lock (_lock)
+        {
+            _writeErrors[name] = _writeErrors.GetValueOrDefault(name) + 1;
+        }
+
+        return error;
     }
 }

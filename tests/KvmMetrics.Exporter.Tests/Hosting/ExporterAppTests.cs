@@ -10,7 +10,7 @@ namespace KvmMetrics.Exporter.Tests.Hosting;
 /// <summary>The HTTP host with a fake libvirt: formats, endpoints, deadlines.</summary>
 public sealed class ExporterAppTests
 {
-    private static FakeLibvirtClient Client()
+    internal static FakeLibvirtClient Client()
     {
         var client = new FakeLibvirtClient();
         foreach (var name in new[] { "tcg-paused.json", "kvm-all-groups.json" })

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Soak of the exporter (not a test: it takes long). Builds the Release exporter, creates 40 paused boot-sector
+# guests (free: no CPU), serves N scrapes from 10 concurrent keep-alive clients while one guest is destroyed and a
+# new one created every 10 s, samples RSS, open fds, threads and Private_Dirty (smaps_rollup) every N/40 scrapes,
+# and reports first/last/max, the post-warm-up slope, and the exporter's own round counters (coalescing).
+# Exit code 1 when a bound stated in soak.py is exceeded. Needs root and libvirtd (scripts/libvirtd.sh start).
+#   bash bench/soak/run.sh [--scrapes 100000] [--concurrency 10] [--modes off,5s | off:5000,5s:30000] [--churn-every 10]
+# Writes bench/soak/results.md.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+echo "[soak] building the exporter (Release)" >&2
+dotnet build src/KvmMetrics.Exporter -c Release --nologo -v quiet >/dev/null
+export SOAK_ARGS="$*"
+exec python3 "$root/bench/soak/soak.py" --exporter "$root/src/KvmMetrics.Exporter/bin/Release/net10.0/KvmMetrics.Exporter" \
+  --out "$root/bench/soak/results.md" "$@"
