@@ -28,7 +28,7 @@ public static class ExporterSelfMetrics
 
     /// <summary><c>kvm_exporter_scrapes_total</c>.</summary>
     public static readonly MetricDescriptor Scrapes = new("kvm_exporter_scrapes_total", MetricType.Counter,
-        "Scrape requests answered, by how: 'round' (ran a round), 'joined' (shared a round in flight), 'cached' (a background snapshot younger than --collection.interval).", "source");
+        "Scrape requests answered, by how: 'round' (ran a round), 'joined' (shared a round in flight), 'cached' (a background snapshot younger than --collection.interval), 'overrun' (the round missed the deadline by more than 250 ms: answered with self-metrics only, every collector failed).", "source");
 
     /// <summary><c>kvm_exporter_collection_start_timestamp_seconds</c>.</summary>
     public static readonly MetricDescriptor CollectionStart = new("kvm_exporter_collection_start_timestamp_seconds", MetricType.Gauge,

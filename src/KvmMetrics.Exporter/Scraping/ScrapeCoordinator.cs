@@ -68,7 +68,31 @@ public sealed partial class ScrapeCoordinator
         _scrapes.AddOrUpdate(joined ? "joined" : "round", 1, (_, n) => n + 1);
 
         // A joined round may have a longer deadline than this request: never wait past our own.
-        return await task.WaitAsync(deadline + TimeSpan.FromMilliseconds(250), _time, ct).ConfigureAwait(false);
+        try
+        {
+            return await task.WaitAsync(deadline + Grace, _time, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The round overran (a loaded host can delay even the deadline handling): answer now with a page that
+            // says so rather than an HTTP error, so the scrape still carries up/success series and alerts can fire.
+            _scrapes.AddOrUpdate("overrun", 1, (_, n) => n + 1);
+            return Overrun(now, deadline + Grace);
+        }
+    }
+
+    // How long past its deadline a scrape waits for the round's page to be assembled.
+    private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(250);
+
+    private ScrapeResult Overrun(DateTimeOffset startedAt, TimeSpan waited)
+    {
+        var outcomes = _collectors
+            .Select(c => new CollectorOutcome(c.Name, false, waited, "the collection round overran the scrape deadline"))
+            .ToArray();
+        var page = new MetricSetBuilder();
+        AddSelfMetrics(page, outcomes, startedAt, waited);
+        page.Add(ExporterSelfMetrics.DuplicatesDropped, Interlocked.Read(ref _duplicates));
+        return new ScrapeResult(page.Build(), startedAt, waited, outcomes);
     }
 
     /// <summary>Runs (or joins) a round now, for the background loop.</summary>
@@ -113,6 +137,21 @@ public sealed partial class ScrapeCoordinator
             samples?.ReplayInto(page);
         }
 
+        AddSelfMetrics(page, outcomes, startedAt, duration);
+
+        // Duplicates (inside a collector or between collectors) are known once the merged page is built;
+        // an interim build counts them so this round's page already includes them.
+        var interim = page.Build();
+        var dropped = Interlocked.Add(ref _duplicates, interim.DuplicatesDropped + interim.ConflictsDropped);
+        page.Add(ExporterSelfMetrics.DuplicatesDropped, dropped);
+        var built = page.Build();
+        var result = new ScrapeResult(built, startedAt, duration, outcomes);
+        Volatile.Write(ref _latest, result);
+        return result;
+    }
+
+    private void AddSelfMetrics(MetricSetBuilder page, IReadOnlyList<CollectorOutcome> outcomes, DateTimeOffset startedAt, TimeSpan duration)
+    {
         foreach (var outcome in outcomes)
         {
             page.Add(ExporterSelfMetrics.CollectorSuccess, outcome.Success ? 1 : 0, outcome.Collector);
@@ -133,16 +172,6 @@ public sealed partial class ScrapeCoordinator
 
         page.Add(ExporterSelfMetrics.CollectionStart, startedAt.ToUnixTimeMilliseconds() / 1000.0);
         page.Add(ExporterSelfMetrics.CollectionDuration, duration.TotalSeconds);
-
-        // Duplicates (inside a collector or between collectors) are known once the merged page is built;
-        // an interim build counts them so this round's page already includes them.
-        var interim = page.Build();
-        var dropped = Interlocked.Add(ref _duplicates, interim.DuplicatesDropped + interim.ConflictsDropped);
-        page.Add(ExporterSelfMetrics.DuplicatesDropped, dropped);
-        var built = page.Build();
-        var result = new ScrapeResult(built, startedAt, duration, outcomes);
-        Volatile.Write(ref _latest, result);
-        return result;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "collector {Collector} failed after {Seconds:0.000} s: {Error}")]

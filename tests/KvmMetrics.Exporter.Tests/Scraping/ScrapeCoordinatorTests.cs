@@ -40,6 +40,40 @@ public sealed class ScrapeCoordinatorTests
     }
 
     [Fact]
+    public async Task Scrape_RoundOverrunsDeadline_AnswersWithAFailurePageInsteadOfAnError()
+    {
+        // The page assembly itself stalls (here a self-writer blocks; in production a starved host): the scrape must
+        // still get a valid page that says every collector failed, not an exception that becomes HTTP 503.
+        using var release = new ManualResetEventSlim();
+        var calls = 0;
+        var ok = new LambdaCollector("ok", (s, _) => { s.Add(Sample, 1, "ok"); return Task.CompletedTask; });
+
+        // Only the round's call blocks; the overrun page runs the self-writers again and must not.
+        Action<IMetricSink> stallsOnce = _ =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+        };
+        var coordinator = new ScrapeCoordinator([ok], [stallsOnce], TimeSpan.Zero, TimeProvider.System, NullLogger.Instance);
+        try
+        {
+            var result = await coordinator.ScrapeAsync(TimeSpan.FromMilliseconds(200), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+            Assert.Equal(0, Value(result.Metrics, "kvm_exporter_collector_success", "ok"));
+            Assert.Null(result.Metrics.Find("test_value")); // nothing from the unfinished round
+            Assert.Equal(1, Value(result.Metrics, "kvm_exporter_scrapes_total", "overrun"));
+            Assert.Contains("overran", result.Outcomes.Single().Error, StringComparison.Ordinal);
+            Assert.False(result.Outcomes.Single().Success);
+        }
+        finally
+        {
+            release.Set();
+        }
+    }
+
+    [Fact]
     public async Task Scrape_CollectorMissingDeadline_IsFailedAndPageReturnsAtDeadline()
     {
         var hang = new TaskCompletionSource();
