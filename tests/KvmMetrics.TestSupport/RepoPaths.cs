@@ -8,11 +8,57 @@ public static class RepoPaths
     /// <summary>The repository root (the directory holding KvmMetrics.sln).</summary>
     public static string Root => RootLazy.Value;
 
-    /// <summary><c>../shared/data</c> next to the repository, or <c>KVMMETRICS_SHARED_DATA</c>.</summary>
-    public static string SharedData =>
-        Environment.GetEnvironmentVariable("KVMMETRICS_SHARED_DATA") is { Length: > 0 } env
-            ? env
-            : Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
+    /// <summary>
+    /// <c>KVMMETRICS_SHARED_DATA</c>, else <c>../shared/data</c> next to the repository, else next to the checkout this
+    /// one was cloned from (a clean clone in /tmp of a checkout that sits beside shared/ still finds the traces).
+    /// </summary>
+    public static string SharedData => SharedDataLazy.Value;
+
+    private static readonly Lazy<string> SharedDataLazy = new(FindSharedData);
+
+    private static string FindSharedData()
+    {
+        if (Environment.GetEnvironmentVariable("KVMMETRICS_SHARED_DATA") is { Length: > 0 } env)
+        {
+            return env;
+        }
+
+        var beside = Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
+        if (Directory.Exists(beside) || OriginCheckout() is not { } origin)
+        {
+            return beside;
+        }
+
+        var besideOrigin = Path.GetFullPath(Path.Combine(origin, "..", "shared", "data"));
+        return Directory.Exists(besideOrigin) ? besideOrigin : beside;
+    }
+
+    // The url of remote "origin" in .git/config when it is a local directory, else null.
+    private static string? OriginCheckout()
+    {
+        var config = Path.Combine(Root, ".git", "config");
+        if (!File.Exists(config))
+        {
+            return null;
+        }
+
+        var inOrigin = false;
+        foreach (var raw in File.ReadLines(config))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith('['))
+            {
+                inOrigin = line == "[remote \"origin\"]";
+            }
+            else if (inOrigin && line.StartsWith("url", StringComparison.Ordinal) && line.IndexOf('=', StringComparison.Ordinal) is var eq and > 0)
+            {
+                var url = line[(eq + 1)..].Trim();
+                return Path.IsPathRooted(url) && Directory.Exists(url) ? url : null;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>A path under the repository root.</summary>
     public static string InRepo(params string[] parts) => Path.Combine([Root, .. parts]);
