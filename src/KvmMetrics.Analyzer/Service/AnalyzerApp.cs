@@ -67,17 +67,7 @@ public sealed partial class AnalyzerApp : IAsyncDisposable
             throw new Cli.UsageException($"--api.token-file '{options.ApiTokenFile}' is empty");
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(c =>
-        {
-            c.SingleLine = true;
-            c.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            c.UseUtcTimestamp = true;
-        });
-        builder.Logging.SetMinimumLevel(logLevel);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(k => KestrelConfigurator.Configure(k, listen, webConfig));
+        var builder = KvmWebHost.CreateBuilder(listen, webConfig, logLevel);
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KvmMetrics.Analyzer");
         var runner = new AnalysisRunner(source, options, new StateStore(options.DataDirectory), time, logger, results);

@@ -57,17 +57,7 @@ public sealed partial class ExporterApp : IAsyncDisposable
         var webConfig = options.WebConfigFile is null ? WebConfig.Default : WebConfigLoader.Load(options.WebConfigFile);
         var listen = ListenAddress.Parse(options.ListenAddress);
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(c =>
-        {
-            c.SingleLine = true;
-            c.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            c.UseUtcTimestamp = true;
-        });
-        builder.Logging.SetMinimumLevel(options.LogLevel);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(k => KestrelConfigurator.Configure(k, listen, webConfig));
+        var builder = KvmWebHost.CreateBuilder(listen, webConfig, options.LogLevel);
 
         var app = builder.Build();
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
