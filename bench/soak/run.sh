@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Soak of the exporter (not a test: it takes long). Builds the Release exporter, creates 40 paused boot-sector
 # guests (free: no CPU), serves N scrapes from 10 concurrent keep-alive clients while one guest is destroyed and a
-# new one created every 10 s, samples RSS, open fds, threads and Private_Dirty (smaps_rollup) every N/40 scrapes,
-# and reports first/last/max, the post-warm-up slope, and the exporter's own round counters (coalescing).
+# new one created every 10 s, samples RSS, open fds, threads, Private_Dirty (smaps_rollup) and the GC's committed memory every
+# N/200 scrapes,
+# and reports first/last/min/max, the growth of the post-warm-up band (second half vs first half; peaks and troughs,
+# because of the GC sawtooth) and the exporter's own round counters (coalescing).
 # Exit code 1 when a bound stated in soak.py is exceeded. Needs root and libvirtd (scripts/libvirtd.sh start).
 #   bash bench/soak/run.sh [--scrapes 100000] [--concurrency 10] [--modes off,5s | off:5000,5s:30000] [--churn-every 10]
 # Writes bench/soak/results.md.

@@ -58,6 +58,8 @@ public sealed class ProcessMetricsTests
         Assert.True(One("process_cpu_seconds_total") > 0);
         Assert.InRange(One("process_start_time_seconds"), DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
         Assert.True(One("dotnet_gc_allocated_bytes_total") > 0);
+        // committed memory holds the heap, and it lives in RSS
+        Assert.InRange(One("dotnet_gc_committed_bytes"), One("dotnet_gc_heap_size_bytes"), One("process_resident_memory_bytes"));
         Assert.Equal(GC.MaxGeneration + 1, set.Find("dotnet_gc_collections_total")!.Samples.Count);
     }
 
