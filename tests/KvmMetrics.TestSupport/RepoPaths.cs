@@ -8,6 +8,15 @@ public static class RepoPaths
     /// <summary>The repository root (the directory holding KvmMetrics.sln).</summary>
     public static string Root => RootLazy.Value;
 
+    /// <summary>The apphost of <c>src/{project}</c>, built in the same configuration as the calling test binary.</summary>
+    public static string BuiltExecutable(string project)
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var path = InRepo("src", project, "bin", configuration, "net10.0", project);
+        Xunit.Assert.True(File.Exists(path), $"{path} is built with the test project");
+        return path;
+    }
+
     /// <summary>
     /// <c>KVMMETRICS_SHARED_DATA</c>, else <c>../shared/data</c> next to the repository, else next to the checkout this
     /// one was cloned from (a clean clone in /tmp of a checkout that sits beside shared/ still finds the traces).

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
 using KvmMetrics.TestSupport;
+using KvmMetrics.TestSupport.Processes;
 using KvmMetrics.Web.Security;
 
 namespace KvmMetrics.Analyzer.Tests.Service;
@@ -25,14 +26,6 @@ public sealed partial class SecretsInLogsTests : IDisposable
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("kvm-secrets-");
 
     public void Dispose() => _dir.Delete(recursive: true);
-
-    private static string Executable(string project)
-    {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var path = RepoPaths.InRepo("src", project, "bin", configuration, "net10.0", project);
-        Assert.True(File.Exists(path), $"{path} is built with the test project");
-        return path;
-    }
 
     private string WebConfig()
     {
@@ -73,7 +66,7 @@ public sealed partial class SecretsInLogsTests : IDisposable
     public async Task ExporterWithBasicAuthAndInfluxPush_LogsNoSecret()
     {
         var web = WebConfig();
-        await using var exporter = await Child.StartAsync(Executable("KvmMetrics.Exporter"),
+        await using var exporter = await ChildProcess.StartAsync(RepoPaths.BuiltExecutable("KvmMetrics.Exporter"),
             ["--web.listen-address=127.0.0.1:0", "--web.config.file=" + web, "--log.level=debug", "--libvirt.uri=test:///default", "--no-collector.cgroup",
              "--influx.url=http://127.0.0.1:9", "--influx.username=u", "--influx.password-file=" + Secret("influx-password", InfluxPassword), "--influx.interval=1s"],
             ListeningOn());
@@ -100,7 +93,7 @@ public sealed partial class SecretsInLogsTests : IDisposable
     {
         var web = WebConfig();
         var environment = new Dictionary<string, string> { ["KVM_ANALYZER_INFLUX_PASSWORD"] = InfluxPassword };
-        await using var analyzer = await Child.StartAsync(Executable("KvmMetrics.Analyzer"),
+        await using var analyzer = await ChildProcess.StartAsync(RepoPaths.BuiltExecutable("KvmMetrics.Analyzer"),
             ["serve", "--web.listen-address", "127.0.0.1:0", "--web.config.file", web, "--api.token-file", Secret("token", ApiToken),
              "--data.dir", Path.Combine(_dir.FullName, "data"), "--source", "sample",
              "--influx.url", "http://127.0.0.1:9", "--influx.username", "u", "--influx.write"],
@@ -135,7 +128,7 @@ public sealed partial class SecretsInLogsTests : IDisposable
     public async Task AnalyzerWithToken_WrongAndRightToken_LogsNoSecret()
     {
         var web = WebConfig();
-        await using var analyzer = await Child.StartAsync(Executable("KvmMetrics.Analyzer"),
+        await using var analyzer = await ChildProcess.StartAsync(RepoPaths.BuiltExecutable("KvmMetrics.Analyzer"),
             ["serve", "--web.listen-address", "127.0.0.1:0", "--api.token-file", Secret("token", ApiToken), "--data.dir", Path.Combine(_dir.FullName, "data2"), "--source", "sample"],
             AnalyzerListening());
         await SendAsync(analyzer.BaseAddress, "/api/v1/status", new AuthenticationHeaderValue("Bearer", WrongToken), HttpStatusCode.Unauthorized);
@@ -156,110 +149,4 @@ public sealed partial class SecretsInLogsTests : IDisposable
 
     [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+)")]
     private static partial Regex AnalyzerListeningRegex();
-
-    /// <summary>A child process whose stdout and stderr are collected together.</summary>
-    private sealed class Child : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-        private readonly Lock _gate = new();
-
-        private Child(Process process) => _process = process;
-
-        public Uri BaseAddress { get; private set; } = null!;
-
-        public static async Task<Child> StartAsync(string file, IEnumerable<string> args, Regex listening, IReadOnlyDictionary<string, string>? environment = null)
-        {
-            var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in args)
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            foreach (var (k, v) in environment ?? new Dictionary<string, string>())
-            {
-                psi.Environment[k] = v;
-            }
-
-            var child = new Child(Process.Start(psi)!);
-            child._process.OutputDataReceived += (_, e) => child.Append(e.Data);
-            child._process.ErrorDataReceived += (_, e) => child.Append(e.Data);
-            child._process.BeginOutputReadLine();
-            child._process.BeginErrorReadLine();
-            var stop = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (DateTime.UtcNow < stop)
-            {
-                var m = listening.Match(child.Output);
-                if (m.Success)
-                {
-                    child.BaseAddress = new Uri(m.Groups[1].Value);
-                    return child;
-                }
-
-                Assert.False(child._process.HasExited, "exited early: " + child.Output);
-                await Task.Delay(100);
-            }
-
-            Assert.Fail("did not start listening: " + child.Output);
-            return child;
-        }
-
-        private string Output
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        private void Append(string? line)
-        {
-            if (line is not null)
-            {
-                lock (_gate)
-                {
-                    _output.Append(line).Append('\n');
-                }
-            }
-        }
-
-        /// <summary>SIGTERM (graceful stop, which also logs), then everything it wrote.</summary>
-        public async Task<string> StopAsync()
-        {
-            if (!_process.HasExited)
-            {
-                using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
-                {
-                    await term!.WaitForExitAsync();
-                }
-
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                try
-                {
-                    await _process.WaitForExitAsync(cts.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    _process.Kill(entireProcessTree: true);
-                }
-            }
-
-            await _process.WaitForExitAsync();
-            return Output;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-
-            _process.Dispose();
-        }
-    }
 }
