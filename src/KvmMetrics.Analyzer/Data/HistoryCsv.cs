@@ -8,6 +8,8 @@ namespace KvmMetrics.Analyzer.Data;
 /// Reads the analyzer's history format: CSV with the header <c>timestamp,entity,metric,value</c>,
 /// Unix seconds, one series per entity+metric, rows in any order. Malformed input is rejected with
 /// the line number and the reason; duplicate timestamps within a series keep the last value.
+/// Fields follow RFC 4180: a field holding a comma, a double quote or a line break is quoted, with <c>""</c> for a
+/// quote, so any VM or host name (libvirt allows commas and quotes in domain names) round-trips.
 /// </summary>
 public static class HistoryCsv
 {
@@ -47,10 +49,11 @@ public static class HistoryCsv
                 continue;
             }
 
-            var parts = line.Split(',');
+            var first = lineNumber;
+            var parts = line.Contains('"', StringComparison.Ordinal) ? SplitQuoted(line, reader, sourceName, ref lineNumber) : line.Split(',');
             if (parts.Length != 4)
             {
-                throw new UsageException($"{sourceName}:{lineNumber}: expected 4 comma-separated fields, got {parts.Length}: '{Truncate(line)}'");
+                throw new UsageException($"{sourceName}:{first}: expected 4 comma-separated fields, got {parts.Length}: '{Truncate(line)}'");
             }
 
             if (!long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var ts) || ts < 0 || ts > 32_503_680_000)
@@ -97,9 +100,94 @@ public static class HistoryCsv
         writer.Write(Header + "\n");
         foreach (var s in series)
         {
+            var entity = Quote(s.Entity);
+            var metric = Quote(s.Metric);
             for (var i = 0; i < s.Count; i++)
             {
-                writer.Write(string.Create(CultureInfo.InvariantCulture, $"{s.Timestamps[i]},{s.Entity},{s.Metric},{s.Values[i]:R}\n"));
+                writer.Write(string.Create(CultureInfo.InvariantCulture, $"{s.Timestamps[i]},{entity},{metric},{s.Values[i]:R}\n"));
+            }
+        }
+    }
+
+    /// <summary>The field as RFC 4180 writes it: quoted (quotes doubled) only when it holds a comma, quote or line break.</summary>
+    private static string Quote(string field) =>
+        field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>Splits a record with quoted fields; a quoted line break continues the record on the next lines.</summary>
+    private static string[] SplitQuoted(string line, TextReader reader, string sourceName, ref long lineNumber)
+    {
+        var start = lineNumber;
+        var fields = new List<string>(4);
+        var field = new System.Text.StringBuilder();
+        var i = 0;
+        while (true)
+        {
+            if (i < line.Length && line[i] == '"')
+            {
+                i++;
+                while (true)
+                {
+                    if (i == line.Length)
+                    {
+                        // the quoted field goes on past the line end: the line break is part of it
+                        if (reader.ReadLine() is not { } next || lineNumber - start >= 100)
+                        {
+                            throw new UsageException($"{sourceName}:{start}: a quoted field is not closed");
+                        }
+
+                        lineNumber++;
+                        field.Append('\n');
+                        line = next;
+                        i = 0;
+                        continue;
+                    }
+
+                    if (line[i] == '"')
+                    {
+                        if (i + 1 < line.Length && line[i + 1] == '"')
+                        {
+                            field.Append('"');
+                            i += 2;
+                            continue;
+                        }
+
+                        i++;
+                        break;
+                    }
+
+                    field.Append(line[i++]);
+                }
+
+                if (i < line.Length && line[i] != ',')
+                {
+                    throw new UsageException($"{sourceName}:{lineNumber}: text after a closing quote: '{Truncate(line)}'");
+                }
+            }
+            else
+            {
+                var end = line.IndexOf(',', i);
+                var raw = end < 0 ? line[i..] : line[i..end];
+                if (raw.Contains('"', StringComparison.Ordinal))
+                {
+                    throw new UsageException($"{sourceName}:{lineNumber}: a quote inside an unquoted field (quote the whole field): '{Truncate(line)}'");
+                }
+
+                field.Append(raw);
+                i += raw.Length;
+            }
+
+            fields.Add(field.ToString());
+            field.Clear();
+            if (i >= line.Length)
+            {
+                return [.. fields];
+            }
+
+            i++; // the comma
+            if (i == line.Length)
+            {
+                fields.Add(string.Empty);
+                return [.. fields];
             }
         }
     }

@@ -52,17 +52,21 @@ public sealed class InputFuzzTests
     [Fact]
     public void HistoryCsv_ValidSeries_RoundTripExactly()
     {
-        var series = Gen.Choose(1, 40).SelectMany(n =>
+        // Names as libvirt allows them: commas, quotes, line breaks, spaces, non-ASCII (only '/' is refused).
+        var nameChar = Gen.Elements(",", "\"", "\n", "\r\n", " ", "a", "Z", "-", "é", "\t", "'", "\\");
+        var name = nameChar.ArrayOf().Select(cs => "vm" + string.Concat(cs));
+        var series = Gen.Choose(1, 40).SelectMany(n => name.SelectMany(entity =>
             Gen.Choose(-1_000_000, 1_000_000).Select(v => v / 7.0).ArrayOf(n).Select(values =>
-                new RawSeries("vm-" + n.ToString(CultureInfo.InvariantCulture), "cpu_cores",
-                    Enumerable.Range(0, n).Select(i => 1_700_000_000L + (300L * i)).ToArray(), values)));
+                new RawSeries(entity, "cpu_cores",
+                    Enumerable.Range(0, n).Select(i => 1_700_000_000L + (300L * i)).ToArray(), values))));
 
         Prop.ForAll(series.ToArbitrary(), s =>
         {
             using var writer = new StringWriter();
             HistoryCsv.Write(writer, [s]);
             var back = HistoryCsv.Read(new StringReader(writer.ToString()), "roundtrip.csv").Single();
-            return back.Entity == s.Entity && back.Metric == s.Metric && back.Timestamps.SequenceEqual(s.Timestamps) && back.Values.SequenceEqual(s.Values);
+            // a CRLF inside a quoted name is read back as LF (the reader works in lines)
+            return back.Entity == s.Entity.Replace("\r\n", "\n", StringComparison.Ordinal) && back.Metric == s.Metric && back.Timestamps.SequenceEqual(s.Timestamps) && back.Values.SequenceEqual(s.Values);
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(500));
     }
 
