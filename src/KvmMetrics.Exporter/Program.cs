@@ -51,6 +51,11 @@ public static class Program
             return UsageExitCode;
         }
 
+        foreach (var warning in CommandLineSecrets.Warnings(args))
+        {
+            await Console.Error.WriteLineAsync("kvm-exporter: warning: " + warning).ConfigureAwait(false);
+        }
+
         ExporterApp app;
         try
         {
