@@ -13,6 +13,9 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 echo "[soak] building the exporter (Release)" >&2
 dotnet build src/KvmMetrics.Exporter -c Release --nologo -v quiet >/dev/null
+# Run a private copy: a rebuild during the hour-long run would otherwise rewrite the assemblies the process maps.
+copy="$(mktemp -d /tmp/kvm-soak-exporter.XXXXXX)"
+trap 'rm -rf "$copy"' EXIT
+cp -a src/KvmMetrics.Exporter/bin/Release/net10.0/. "$copy/"
 export SOAK_ARGS="$*"
-exec python3 "$root/bench/soak/soak.py" --exporter "$root/src/KvmMetrics.Exporter/bin/Release/net10.0/KvmMetrics.Exporter" \
-  --out "$root/bench/soak/results.md" "$@"
+python3 "$root/bench/soak/soak.py" --exporter "$copy/KvmMetrics.Exporter" --out "$root/bench/soak/results.md" "$@"
