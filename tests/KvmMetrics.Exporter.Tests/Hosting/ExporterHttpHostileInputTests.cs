@@ -10,13 +10,6 @@ public sealed class ExporterHttpHostileInputTests
 {
     private static readonly string[] Routes = ["/metrics", "/healthz", "/"];
 
-    private static void AssertNoFileContent(RawHttp.Response r, string what)
-    {
-        Assert.True(r.Status is > 0 and < 500, $"{what}: status {r.Status}");
-        Assert.DoesNotContain("root:x:0:0", r.Body, StringComparison.Ordinal);
-        Assert.DoesNotContain("/bin/bash", r.Body, StringComparison.Ordinal);
-    }
-
     [Theory]
     [InlineData("/../../etc/passwd")]
     [InlineData("/metrics/../../../etc/passwd")]
@@ -37,7 +30,7 @@ public sealed class ExporterHttpHostileInputTests
     {
         await using var exporter = await ExporterUnderTest.StartAsync(["--no-collector.cgroup"], ExporterAppTests.Client());
         var r = await RawHttp.SendAsync(exporter.App.BaseAddress, "GET", target);
-        AssertNoFileContent(r, target);
+        FileLeak.AssertNone(r, target);
         Assert.NotEqual(HttpStatusCode.OK, (HttpStatusCode)r.Status);
     }
 
@@ -51,7 +44,7 @@ public sealed class ExporterHttpHostileInputTests
         {
             var target = "/" + string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => pieces[random.Next(pieces.Length)]));
             var r = await RawHttp.SendAsync(exporter.App.BaseAddress, i % 2 == 0 ? "GET" : "HEAD", target);
-            AssertNoFileContent(r, target);
+            FileLeak.AssertNone(r, target);
         }
     }
 

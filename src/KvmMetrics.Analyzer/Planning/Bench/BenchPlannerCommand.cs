@@ -223,19 +223,20 @@ public sealed class BenchPlannerCommand : ICommand
 
         public string OracleCell => OracleHot is null ? "-" : F($"{OracleMoves} / {OracleHot}");
 
-        public void Add(PlanScore none, int bound, PlanScore? oracle, PlanScore greedy, PlanScore ours)
+        /// <summary>Adds one scenario's scores (a missing oracle makes the oracle total unknown).</summary>
+        public void Add(PlanScore none, int bound, PlanScore? oracle, PlanScore greedy, PlanScore ours) => Add(new Totals
         {
-            Base += none.HotHostHours;
-            Bound += bound;
-            OracleHot = oracle is null ? null : OracleHot + oracle.HotHostHours;
-            OracleMoves += oracle?.Migrations ?? 0;
-            GreedyHot += greedy.HotHostHours;
-            GreedyMoves += greedy.Migrations;
-            GreedyViol += greedy.Violations;
-            PlanHot += ours.HotHostHours;
-            PlanMoves += ours.Migrations;
-            PlanViol += ours.Violations;
-        }
+            Base = none.HotHostHours,
+            Bound = bound,
+            OracleHot = oracle?.HotHostHours,
+            OracleMoves = oracle?.Migrations ?? 0,
+            GreedyHot = greedy.HotHostHours,
+            GreedyMoves = greedy.Migrations,
+            GreedyViol = greedy.Violations,
+            PlanHot = ours.HotHostHours,
+            PlanMoves = ours.Migrations,
+            PlanViol = ours.Violations,
+        });
 
         public void Add(Totals t)
         {
