@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace KvmMetrics.Libvirt;
 
 /// <summary>
-/// The <see cref="ILibvirtClient"/> over <c>libvirt.so.0</c>: one persistent read-only connection (keepalive optional),
+/// The <see cref="ILibvirtClient"/> over <c>libvirt.so.0</c>: one persistent read-only connection (keepalive optional;
+/// with it on, calls run one at a time, see <see cref="LibvirtOptions.SerializeCalls"/>),
 /// opened lazily and reopened with exponential backoff after it closes (keepalive timeout, libvirtd restart) or a
 /// call fails with a connection error. libvirt's RPC client serves concurrent calls on one connection, so chunked
 /// statistics run in parallel on it.
@@ -39,7 +40,7 @@ public sealed partial class LibvirtClient : ILibvirtClient
         _options = options.EnsureValid();
         _time = time;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _runner = new NativeCallRunner(options.MaxConcurrentCalls);
+        _runner = new NativeCallRunner(_options.SerializeCalls ? 1 : _options.MaxConcurrentCalls);
         _backoff = options.ReconnectBackoffInitial;
         _sink = new EventSink(this);
         _ = Task.Run(PumpEventsAsync);
@@ -72,7 +73,7 @@ public sealed partial class LibvirtClient : ILibvirtClient
     /// <inheritdoc />
     public async Task<IReadOnlyList<DomainStats>> GetAllDomainStatsAsync(StatsGroups groups, CancellationToken ct)
     {
-        var chunks = _options.ParallelChunks;
+        var chunks = _options.SerializeCalls ? 1 : _options.ParallelChunks;
         return chunks <= 1
             ? await RunAsync("GetAllDomainStats", h => NativeOperations.GetAllStats(h, groups, NativeMethods.StatsNoWait), ct).ConfigureAwait(false)
             : await RunAsync("ListGetStats", h => NativeOperations.GetStatsChunked(h, null, groups, NativeMethods.StatsNoWait, chunks), ct).ConfigureAwait(false);
@@ -88,7 +89,7 @@ public sealed partial class LibvirtClient : ILibvirtClient
             return [];
         }
 
-        var chunks = _options.ParallelChunks;
+        var chunks = _options.SerializeCalls ? 1 : _options.ParallelChunks;
         return await RunAsync("ListGetStats", h => NativeOperations.GetStatsChunked(h, wanted, groups, NativeMethods.StatsNoWait, chunks), ct).ConfigureAwait(false);
     }
 

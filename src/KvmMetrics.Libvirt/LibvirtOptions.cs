@@ -10,11 +10,13 @@ public sealed record LibvirtOptions
 
     /// <summary>Creates options; every argument has the documented default.</summary>
     /// <param name="uri">The libvirt connection URI, opened read-only. Default <c>qemu:///system</c>.</param>
-    /// <param name="keepAliveInterval">Keepalive probe interval (1 s to 10 min; zero disables keepalive). Default zero (off):
-    /// with libvirt 9.0 a client-side keepalive timeout that closes the connection while another thread waits for a reply
-    /// crashes the process (SIGSEGV in libvirt's RPC client event loop once the daemon answers again; reproduced by
-    /// <c>LibvirtRelayFaultTests.LibvirtdHungFor60Seconds_*</c> with keepalive on). Without it a hung daemon only holds
-    /// calls, which the call runner bounds; a dead daemon still closes the socket, which is noticed at once.</param>
+    /// <param name="keepAliveInterval">Keepalive probe interval (1 s to 10 min; zero disables keepalive). Default zero (off).
+    /// With keepalive on, the client runs one native call at a time (<see cref="SerializeCalls"/>): libvirt 9.0's RPC
+    /// client crashes the process (SIGSEGV) when a keepalive timeout closes a connection on which two or more calls wait
+    /// for replies, and that is exactly what a hung daemon produces. <c>scripts/repro/libvirt_keepalive_crash.py</c>
+    /// reproduces it without any of this code (2 of 2 runs crash with 2 or 3 calling threads, 0 of 2 with one).
+    /// Without keepalive a hung daemon only holds calls, which the call runner bounds; a dead local daemon still closes
+    /// the socket, which is noticed at once. Remote URIs (qemu+tcp, qemu+ssh) need keepalive to notice a dead peer.</param>
     /// <param name="keepAliveCount">Unanswered probes before libvirt closes the connection (1 to 100). Default 3.</param>
     /// <param name="parallelChunks">Split the domain list into this many chunks fetched concurrently (1 = one bulk call; 1 to 64). Default 1.</param>
     /// <param name="reconnectBackoffMax">Upper bound of the exponential reconnect backoff (100 ms to 1 h). Default 30 s.</param>
@@ -43,6 +45,11 @@ public sealed record LibvirtOptions
 
     /// <summary>Chunks of the domain list fetched concurrently (1 = one bulk call).</summary>
     public int ParallelChunks { get; init; }
+
+    /// <summary>True when native calls must run one at a time: with keepalive on (see the constructor's remarks), two
+    /// calls waiting on a connection that keepalive closes crash libvirt 9.0's client. Statistics are then fetched in
+    /// one bulk call whatever <see cref="ParallelChunks"/> says.</summary>
+    public bool SerializeCalls => KeepAliveInterval > TimeSpan.Zero;
 
     /// <summary>Upper bound of the reconnect backoff.</summary>
     public TimeSpan ReconnectBackoffMax { get; init; }

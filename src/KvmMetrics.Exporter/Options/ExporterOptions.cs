@@ -37,6 +37,13 @@ public sealed record ExporterOptions
     /// <summary>Domain chunks fetched concurrently from libvirt (1 = one bulk call). Default 4.</summary>
     public int ParallelChunks { get; init; } = 4;
 
+    /// <summary>libvirt client keepalive probe interval; zero (the default) is off. On, native calls run one at a time
+    /// (<see cref="LibvirtOptions.SerializeCalls"/>).</summary>
+    public TimeSpan LibvirtKeepAliveInterval { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Unanswered keepalive probes before the connection is closed. Default 3.</summary>
+    public int LibvirtKeepAliveCount { get; init; } = 3;
+
     /// <summary>Groups that change slowly and are fetched only every <see cref="SlowRefresh"/>. Default none.</summary>
     public StatsGroups SlowGroups { get; init; } = StatsGroups.None;
 
@@ -107,7 +114,8 @@ public sealed record ExporterOptions
     }
 
     /// <summary>The libvirt connection options these settings imply.</summary>
-    public LibvirtOptions ToLibvirtOptions() => new(LibvirtUri, parallelChunks: ParallelChunks);
+    public LibvirtOptions ToLibvirtOptions() =>
+        new(LibvirtUri, keepAliveInterval: LibvirtKeepAliveInterval, keepAliveCount: LibvirtKeepAliveCount, parallelChunks: ParallelChunks);
 
     /// <summary>
     /// Builds options from flags, environment and the config file they name; returns every problem found

@@ -31,6 +31,11 @@ public static partial class OptionTable
             (o, v) => StatsGroupNames.TryParse(v, out var g, out var e) ? (o with { StatsGroups = g }, null) : (null, e)),
         new("libvirt.parallel-chunks", "4", "an integer 1..64", "Domain chunks fetched concurrently from libvirt (1 = one bulk virConnectGetAllDomainStats call).",
             (o, v) => TryInt(v, 1, 64, out var n) ? (o with { ParallelChunks = n }, null) : (null, "out of range")),
+        new("libvirt.keepalive-interval", "0s", "0s (off) or a duration 1s..10m", "libvirt client keepalive probe interval, to notice a dead remote daemon (qemu+tcp, qemu+ssh). Off by default; when on, libvirt calls run one at a time and statistics come in one bulk call, because libvirt 9.0 crashes when keepalive closes a connection with several calls waiting (docs/reliability.md).",
+            (o, v) => TryDuration(v, TimeSpan.Zero, TimeSpan.FromMinutes(10), out var d) && (d == TimeSpan.Zero || d >= TimeSpan.FromSeconds(1))
+                ? (o with { LibvirtKeepAliveInterval = d }, null) : (null, "out of range")),
+        new("libvirt.keepalive-count", "3", "an integer 1..100", "Unanswered keepalive probes before the connection is closed and reopened.",
+            (o, v) => TryInt(v, 1, 100, out var n) ? (o with { LibvirtKeepAliveCount = n }, null) : (null, "out of range")),
         new("libvirt.slow-groups", "none", StatsGroupNames.Accepted, "Statistics groups that change slowly and are fetched only every --libvirt.slow-refresh (their last values are served in between).",
             (o, v) => StatsGroupNames.TryParse(v, out var g, out var e) ? (o with { SlowGroups = g }, null) : (null, e)),
         new("libvirt.slow-refresh", "1m", "a duration 1s..24h", "Refresh period of the --libvirt.slow-groups.",

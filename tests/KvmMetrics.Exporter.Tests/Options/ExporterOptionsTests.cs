@@ -73,6 +73,8 @@ public sealed class ExporterOptionsTests
     [InlineData("--libvirt.parallel-chunks=0", "--libvirt.parallel-chunks", "1..64")]
     [InlineData("--libvirt.parallel-chunks=x", "--libvirt.parallel-chunks", "1..64")]
     [InlineData("--libvirt.slow-refresh=0s", "--libvirt.slow-refresh", "1s..24h")]
+    [InlineData("--libvirt.keepalive-interval=500ms", "--libvirt.keepalive-interval", "1s..10m")]
+    [InlineData("--libvirt.keepalive-count=0", "--libvirt.keepalive-count", "1..100")]
     [InlineData("--scrape.timeout=0", "--scrape.timeout", "100ms..5m")]
     [InlineData("--scrape.timeout=10x", "--scrape.timeout", "100ms..5m")]
     [InlineData("--scrape.timeout=-1s", "--scrape.timeout", "100ms..5m")]
@@ -131,6 +133,20 @@ public sealed class ExporterOptionsTests
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public void ToLibvirtOptions_KeepaliveOn_SerializesCalls_OffByDefault()
+    {
+        var off = Parse([]).Options!.ToLibvirtOptions();
+        Assert.Equal(TimeSpan.Zero, off.KeepAliveInterval);
+        Assert.False(off.SerializeCalls);
+
+        var on = Parse(["--libvirt.keepalive-interval=5s", "--libvirt.keepalive-count=4"]).Options!.ToLibvirtOptions();
+        Assert.Equal(TimeSpan.FromSeconds(5), on.KeepAliveInterval);
+        Assert.Equal(4, on.KeepAliveCount);
+        Assert.True(on.SerializeCalls);
+        Assert.Empty(on.Validate());
     }
 
     [Fact]
