@@ -109,7 +109,7 @@ public sealed partial class AnalysisRunner
 
             var now = data.DefaultNow;
             var (fullSnapshot, history) = data.At(now);
-            var (snapshot, insufficient, reasons) = LeaveOutHostsWithGaps(fullSnapshot, history, now, (long)_options.StaleAfter.TotalSeconds, data.HostsWithoutData);
+            var (snapshot, insufficient, reasons) = LeaveOutHostsWithGaps(fullSnapshot, history, now, (long)_options.StaleAfter.TotalSeconds, data.HostsWithoutData, data.HostLastSeen);
             var newest = AnalysisData.Newest(data.Series) ?? 0;
             Update(s => s with { SourceUp = true, NewestSample = newest, InsufficientHosts = insufficient, Warnings = [.. data.Warnings, .. reasons] });
             ObservePlacement(fullSnapshot, now);
@@ -206,10 +206,14 @@ public sealed partial class AnalysisRunner
     /// (the source knows VMs there but has no CPU series for them), hosts whose newest CPU sample lags the cluster's newest
     /// by more than <paramref name="staleAfterSeconds"/> or two sample steps, whichever is longer (their exporter stopped
     /// while the others went on: the planner must not treat them as idle), and hosts whose CPU misses more than <see cref="MaxMissingShare"/> of the hourly points of the
-    /// last 24 hours (or since the cluster's first sample). Each left-out host comes with the reason, for the status warnings.
+    /// last 24 hours (or since the cluster's first sample). A host without VMs has no usage series to judge, so
+    /// <paramref name="hostLastSeen"/> (its newest capacity sample) must not lag the newest data by more than the same
+    /// bound: an empty host whose exporter stopped would otherwise look idle, the best migration target there is.
+    /// Each left-out host comes with the reason, for the status warnings.
     /// </summary>
     public static (ClusterSnapshot Snapshot, IReadOnlyList<string> LeftOut, IReadOnlyList<string> Reasons) LeaveOutHostsWithGaps(
-        ClusterSnapshot snapshot, ClusterHistory history, long now, long staleAfterSeconds, IReadOnlyCollection<string>? withoutData = null)
+        ClusterSnapshot snapshot, ClusterHistory history, long now, long staleAfterSeconds, IReadOnlyCollection<string>? withoutData = null,
+        IReadOnlyDictionary<string, long>? hostLastSeen = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(history);
@@ -234,6 +238,16 @@ public sealed partial class AnalysisRunner
             var vms = snapshot.Vms.Where(v => v.Host == host.Name).ToArray();
             if (vms.Length == 0)
             {
+                if (hostLastSeen is not null && hostLastSeen.TryGetValue(host.Name, out var seen))
+                {
+                    var reference = Math.Max(cpu.Length > 0 ? clusterNewest : long.MinValue, hostLastSeen.Values.Max());
+                    if (reference - seen > maxLag)
+                    {
+                        leftOut.Add(host.Name);
+                        reasons.Add(string.Create(CultureInfo.InvariantCulture, $"host {host.Name}: no VMs, and its newest capacity sample is {reference - seen} s older than the newest data (more than {maxLag} s: its exporter stopped); left out of balancing"));
+                    }
+                }
+
                 continue;
             }
 

@@ -18,6 +18,10 @@ public sealed record AnalysisData(ClusterFile Cluster, IReadOnlyList<RawSeries> 
     /// <summary>Hosts the source knows VMs on but returned no usage series for (e.g. a partial answer): not to be balanced as if empty.</summary>
     public IReadOnlyList<string> HostsWithoutData { get; init; } = [];
 
+    /// <summary>Unix time of each host's newest capacity sample (<c>kvm_host_cpus</c>), when the source knows it: a host
+    /// without VMs has no usage series to tell that its exporter stopped, and would look empty, and attractive, to the planner.</summary>
+    public IReadOnlyDictionary<string, long> HostLastSeen { get; init; } = new Dictionary<string, long>();
+
     /// <summary>The data as the analysis library sees it at <paramref name="now"/>: samples at or after now are dropped.</summary>
     public (ClusterSnapshot Snapshot, ClusterHistory History) At(long now)
     {

@@ -83,6 +83,8 @@ public sealed class PrometheusSource : IAnalysisSource
             throw new SourceUnavailableException($"{_options.Url}: no kvm_host_cpus series in the last hour before {DateTimeOffset.FromUnixTimeSeconds(end):u}; is the kvm exporter scraped by this server?");
         }
 
+        // The newest kvm_host_cpus sample per host, at step resolution (a subquery; last_over_time would stamp the evaluation time).
+        var lastSeen = await InstantAsync(string.Create(CultureInfo.InvariantCulture, $"max by ({l}) (max_over_time(timestamp(kvm_host_cpus)[1h:{step}s]))"), end, serverWarnings, cancellationToken).ConfigureAwait(false);
         var metrics = new List<(string, IReadOnlyDictionary<(string Host, string Domain), SortedList<long, double>>)>();
         foreach (var (metric, query) in RangeQueries)
         {
@@ -92,7 +94,10 @@ public sealed class PrometheusSource : IAnalysisSource
         // The assembler also names the hosts with allocated VMs but no CPU series (typical of a partial answer).
         return ClusterAssembler.Build(hostCpus, hostMemory, vmVcpus, vmMemory, metrics, end, (hosts, vms) =>
             string.Create(CultureInfo.InvariantCulture, $"Prometheus {_options.Url}: {hosts} hosts, {vms} VMs, {_options.Lookback.TotalDays:0.#} days at {_options.Step.TotalSeconds:0} s steps"),
-            serverWarnings.Select(w => $"{_options.Url}: the server warned: {w}"));
+            serverWarnings.Select(w => $"{_options.Url}: the server warned: {w}")) with
+        {
+            HostLastSeen = lastSeen.Where(kv => double.IsFinite(kv.Value)).ToDictionary(kv => kv.Key, kv => (long)kv.Value, StringComparer.Ordinal),
+        };
     }
 
     private string Window()

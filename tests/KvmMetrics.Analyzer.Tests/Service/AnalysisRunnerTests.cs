@@ -85,6 +85,26 @@ public sealed class AnalysisRunnerTests : IDisposable
         Assert.StartsWith("host a: the source reports VMs on it", Assert.Single(reasons), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void LeaveOutHostsWithGaps_EmptyHostWhoseExporterStopped_IsLeftOut_AFreshEmptyHostIsKept()
+    {
+        var snapshot = TwoHosts(1000) with { Hosts = [.. TwoHosts(1000).Hosts, new HostSpec("c", 16, 1L << 35)] };
+        long[] t = [.. Enumerable.Range(0, 60).Select(i => 10 + ((long)i * 15))];
+        var history = new ClusterHistory([new("va", ClusterMetrics.CpuCores, t, new double[t.Length]), new("vb", ClusterMetrics.CpuCores, t, new double[t.Length])]);
+        var lastSeen = new Dictionary<string, long> { ["a"] = 895, ["b"] = 895, ["c"] = 300 };
+
+        var (kept, leftOut, reasons) = AnalysisRunner.LeaveOutHostsWithGaps(snapshot, history, 900, staleAfterSeconds: 60, hostLastSeen: lastSeen);
+
+        Assert.Equal(["c"], leftOut);
+        Assert.Equal(["a", "b"], kept.Hosts.Select(h => h.Name));
+        Assert.Equal("host c: no VMs, and its newest capacity sample is 595 s older than the newest data (more than 60 s: its exporter stopped); left out of balancing", Assert.Single(reasons));
+
+        // Within --stale-after it is scrape jitter; without last-seen times nothing can be judged.
+        lastSeen["c"] = 880;
+        Assert.Empty(AnalysisRunner.LeaveOutHostsWithGaps(snapshot, history, 900, staleAfterSeconds: 60, hostLastSeen: lastSeen).LeftOut);
+        Assert.Empty(AnalysisRunner.LeaveOutHostsWithGaps(snapshot, history, 900, staleAfterSeconds: 60).LeftOut);
+    }
+
     private static ClusterSnapshot TwoHosts(long planTime) => new(
         [new HostSpec("a", 8, 1L << 34), new HostSpec("b", 8, 1L << 34)],
         [new VmSpec("va", "a", 2, 1L << 30), new VmSpec("vb", "b", 2, 1L << 30)],

@@ -126,6 +126,40 @@ public sealed class PrometheusSourceTests
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(15));
     }
 
+    [SkippableFact]
+    public async Task Load_EmptyHostWhoseExporterStopped_HasAnOldLastSeen_AndIsLeftOutOfBalancing()
+    {
+        Requirements.RequireTool("prometheus");
+        await using var busy = await FakeExporter.StartAsync(8, 32L << 30, [("vm1", 1.0, 2)]);
+        var empty = await FakeExporter.StartAsync(16, 64L << 30, []);
+        await using var prom = await PrometheusServer.StartAsync([busy.Target, empty.Target], scrapeInterval: TimeSpan.FromSeconds(1));
+        Assert.True(await WaitForAsync(prom, "count(count_over_time(kvm_host_cpus[1m]) >= 5) == 2", TimeSpan.FromSeconds(60)), prom.Log);
+        await empty.DisposeAsync(); // the empty host's exporter stops; Prometheus marks its series stale
+        Assert.True(await WaitForAsync(prom, $"up{{instance=\"{empty.Target}\"}} == 0", TimeSpan.FromSeconds(30)), prom.Log);
+        await Task.Delay(TimeSpan.FromSeconds(6));
+
+        var source = new PrometheusSource(new PrometheusSourceOptions
+        {
+            Url = prom.BaseAddress,
+            Step = TimeSpan.FromSeconds(1),
+            RateWindow = TimeSpan.FromSeconds(4),
+            Lookback = TimeSpan.FromSeconds(60),
+        });
+        var data = await source.LoadAsync(null, CancellationToken.None);
+
+        // Both hosts still report capacity (last hour), but only the busy one is recent.
+        Assert.Equal(new[] { busy.Target, empty.Target }.Order(StringComparer.Ordinal), data.Cluster.Snapshot.Hosts.Select(h => h.Name));
+        var lag = data.HostLastSeen[busy.Target] - data.HostLastSeen[empty.Target];
+        Assert.True(lag >= 5, $"last seen: busy {data.HostLastSeen[busy.Target]}, empty {data.HostLastSeen[empty.Target]}");
+        Assert.InRange(data.DefaultNow - data.HostLastSeen[busy.Target], 0, 3);
+
+        var (snapshot, history) = data.At(data.DefaultNow);
+        var (kept, leftOut, reasons) = AnalysisRunner.LeaveOutHostsWithGaps(snapshot, history, data.DefaultNow, staleAfterSeconds: 3, data.HostsWithoutData, data.HostLastSeen);
+        Assert.Equal([empty.Target], leftOut);
+        Assert.Equal([busy.Target], kept.Hosts.Select(h => h.Name));
+        Assert.Contains("its exporter stopped", Assert.Single(reasons), StringComparison.Ordinal);
+    }
+
     private static async Task<bool> WaitForAsync(PrometheusServer prom, string promql, TimeSpan timeout)
     {
         var stop = DateTime.UtcNow + timeout;

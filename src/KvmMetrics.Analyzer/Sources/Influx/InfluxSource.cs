@@ -52,7 +52,11 @@ public sealed class InfluxSource : IAnalysisSource, IDisposable
         var start = Resampler.FloorTo(end - (long)_options.Lookback.TotalSeconds, step);
         var hourAgo = end - 3600;
 
-        var hostCpus = InfluxDerivation.LastBy(await LastAsync(ExporterInfluxSchema.HostCpus, hourAgo, end, cancellationToken).ConfigureAwait(false), perDomain: false);
+        var hostCpuSeries = await LastAsync(ExporterInfluxSchema.HostCpus, hourAgo, end, cancellationToken).ConfigureAwait(false);
+        var hostCpus = InfluxDerivation.LastBy(hostCpuSeries, perDomain: false);
+        var lastSeen = hostCpuSeries.Where(s => s.Times.Length > 0 && s.Tag(ExporterInfluxSchema.HostTag) is not null)
+            .GroupBy(s => s.Tag(ExporterInfluxSchema.HostTag)!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Max(s => s.Times.Max()), StringComparer.Ordinal);
         if (hostCpus.Count == 0)
         {
             throw new SourceUnavailableException($"{_options.Target}: no {ExporterInfluxSchema.HostCpus} points in the hour before {DateTimeOffset.FromUnixTimeSeconds(end):u}; does the kvm exporter push here (its --influx.url/--influx.database)?");
@@ -95,7 +99,10 @@ public sealed class InfluxSource : IAnalysisSource, IDisposable
         }
 
         return ClusterAssembler.Build(hostCpus, hostMemory, vmVcpus, vmMemory, metrics, end, (hosts, vms) =>
-            string.Create(CultureInfo.InvariantCulture, $"InfluxDB {_options.Target}: {hosts} hosts, {vms} VMs, {_options.Lookback.TotalDays:0.#} days at {step} s steps"));
+            string.Create(CultureInfo.InvariantCulture, $"InfluxDB {_options.Target}: {hosts} hosts, {vms} VMs, {_options.Lookback.TotalDays:0.#} days at {step} s steps")) with
+        {
+            HostLastSeen = lastSeen,
+        };
     }
 
     /// <inheritdoc />

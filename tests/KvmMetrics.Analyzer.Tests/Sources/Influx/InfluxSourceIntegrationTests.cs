@@ -45,6 +45,9 @@ public sealed class InfluxSourceIntegrationTests
         Assert.Equal(("compute-a", 4, 8L << 30), Vm(snapshot, Hostile));
         Assert.Equal(("compute-b", 1, 2L << 30), Vm(snapshot, "batch"));
         Assert.Equal(Now, data.DefaultNow);
+        // The newest kvm_host_cpus point per host: both hosts pushed until just before Now.
+        Assert.Equal(["compute-a", "compute-b"], data.HostLastSeen.Keys.Order(StringComparer.Ordinal));
+        Assert.All(data.HostLastSeen.Values, t => Assert.InRange(t, Now - 600, Now));
         // 4 instant queries + 7 measurements x 5 one-hour chunks.
         Assert.Equal(4 + (7 * 5), source.Requests);
 
