@@ -91,6 +91,19 @@ public sealed class MetricSetBuilder : IMetricSink
         }
     }
 
+    /// <summary>Samples refused so far: duplicate series plus family-shape conflicts (what <see cref="Build"/> would report),
+    /// without copying the page.</summary>
+    public int Dropped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _duplicates + _conflicts;
+            }
+        }
+    }
+
     /// <summary>Freezes what was added into a sorted <see cref="MetricSet"/>.</summary>
     public MetricSet Build()
     {

@@ -116,6 +116,7 @@ public class TextFormatWriterTests
         builder.Add(d, 1, "\uD800");
         builder.Add(d, 2, "\uDBFF");
         builder.Add(d, 3, "\uFFFD");
+        Assert.Equal(2, builder.Dropped); // known before the page is built
         var set = builder.Build();
 
         Assert.Equal("# TYPE m gauge\nm{l=\"\uFFFD\"} 1\n", TextFormatWriter.WriteToString(set));

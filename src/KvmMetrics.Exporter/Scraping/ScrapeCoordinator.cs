@@ -139,10 +139,9 @@ public sealed partial class ScrapeCoordinator
 
         AddSelfMetrics(page, outcomes, startedAt, duration);
 
-        // Duplicates (inside a collector or between collectors) are known once the merged page is built;
-        // an interim build counts them so this round's page already includes them.
-        var interim = page.Build();
-        var dropped = Interlocked.Add(ref _duplicates, interim.DuplicatesDropped + interim.ConflictsDropped);
+        // Duplicates (inside a collector or between collectors) are known once every sample is on the merged page,
+        // so this round's page already includes its own.
+        var dropped = Interlocked.Add(ref _duplicates, page.Dropped);
         page.Add(ExporterSelfMetrics.DuplicatesDropped, dropped);
         var built = page.Build();
         var result = new ScrapeResult(built, startedAt, duration, outcomes);
