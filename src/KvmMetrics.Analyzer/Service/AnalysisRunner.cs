@@ -224,6 +224,8 @@ public sealed partial class AnalysisRunner
         var cpu = snapshot.Vms.Select(v => history.Get(v.Name, ClusterMetrics.CpuCores)).OfType<KvmMetrics.Analysis.Data.RawSeries>().Where(s => s.Count > 0).ToArray();
         var clusterNewest = cpu.Select(s => s.Timestamps[^1]).DefaultIfEmpty(now).Max();
         var maxLag = Math.Max(staleAfterSeconds, 2 * SampleStep(cpu, 1));
+        // What an empty host's last capacity sample is compared with: the newest data of any kind.
+        var newestSeen = hostLastSeen is { Count: > 0 } ? Math.Max(cpu.Length > 0 ? clusterNewest : long.MinValue, hostLastSeen.Values.Max()) : long.MinValue;
         var leftOut = new List<string>();
         var reasons = new List<string>();
         foreach (var host in snapshot.Hosts)
@@ -238,14 +240,10 @@ public sealed partial class AnalysisRunner
             var vms = snapshot.Vms.Where(v => v.Host == host.Name).ToArray();
             if (vms.Length == 0)
             {
-                if (hostLastSeen is not null && hostLastSeen.TryGetValue(host.Name, out var seen))
+                if (hostLastSeen?.TryGetValue(host.Name, out var seen) == true && newestSeen - seen > maxLag)
                 {
-                    var reference = Math.Max(cpu.Length > 0 ? clusterNewest : long.MinValue, hostLastSeen.Values.Max());
-                    if (reference - seen > maxLag)
-                    {
-                        leftOut.Add(host.Name);
-                        reasons.Add(string.Create(CultureInfo.InvariantCulture, $"host {host.Name}: no VMs, and its newest capacity sample is {reference - seen} s older than the newest data (more than {maxLag} s: its exporter stopped); left out of balancing"));
-                    }
+                    leftOut.Add(host.Name);
+                    reasons.Add(string.Create(CultureInfo.InvariantCulture, $"host {host.Name}: no VMs, and its newest capacity sample is {newestSeen - seen} s older than the newest data (more than {maxLag} s: its exporter stopped); left out of balancing"));
                 }
 
                 continue;
