@@ -26,6 +26,19 @@ public static class BundledSample
         return HistoryCsv.Read(reader, "bundled sample " + SampleBuilder.HistoryFile);
     }
 
+    /// <summary>Writes the sample as the files source reads it, <c>cluster.json</c> and <c>history.csv.gz</c> (the embedded
+    /// gzip CSV as it is), into <paramref name="directory"/>; returns both paths.</summary>
+    public static (string Cluster, string History) WriteFiles(string directory)
+    {
+        var cluster = Path.Combine(directory, "cluster.json");
+        var history = Path.Combine(directory, "history.csv.gz");
+        File.WriteAllText(cluster, ClusterJson());
+        using var stream = Open(SampleBuilder.HistoryFile);
+        using var file = File.Create(history);
+        stream.CopyTo(file);
+        return (cluster, history);
+    }
+
     private static Stream Open(string name) =>
         typeof(BundledSample).Assembly.GetManifestResourceStream("KvmMetrics.Analyzer.Sample." + name)
         ?? throw new UsageException($"the bundled sample resource '{name}' is missing from this build; run scripts/build-sample.sh");

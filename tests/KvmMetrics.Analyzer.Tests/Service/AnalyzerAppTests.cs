@@ -25,10 +25,7 @@ public sealed class AnalyzerAppTests : IDisposable
         var history = Path.Combine(_dir.FullName, "history.csv.gz");
         if (!File.Exists(cluster))
         {
-            File.WriteAllText(cluster, BundledSample.ClusterJson());
-            using var stream = typeof(BundledSample).Assembly.GetManifestResourceStream("KvmMetrics.Analyzer.Sample." + SampleBuilder.HistoryFile)!;
-            using var file = File.Create(history);
-            stream.CopyTo(file);
+            BundledSample.WriteFiles(_dir.FullName);
         }
 
         return new FileSource(cluster, history);

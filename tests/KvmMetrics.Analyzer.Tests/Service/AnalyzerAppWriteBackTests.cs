@@ -100,15 +100,7 @@ public sealed class AnalyzerAppWriteBackTests : IDisposable
     /// <summary>The bundled sample written out as the files source (cluster JSON + gzip CSV).</summary>
     private FileSource SampleFiles()
     {
-        var cluster = Path.Combine(_dir.FullName, "cluster.json");
-        var history = Path.Combine(_dir.FullName, "history.csv.gz");
-        File.WriteAllText(cluster, BundledSample.ClusterJson());
-        using (var stream = typeof(BundledSample).Assembly.GetManifestResourceStream("KvmMetrics.Analyzer.Sample." + SampleBuilder.HistoryFile)!)
-        using (var file = File.Create(history))
-        {
-            stream.CopyTo(file);
-        }
-
+        var (cluster, history) = BundledSample.WriteFiles(_dir.FullName);
         return new FileSource(cluster, history);
     }
 

@@ -18,12 +18,7 @@ public sealed class AnalyzerDiskFullTests : IDisposable
 
     private FileSource SampleFiles()
     {
-        var cluster = Path.Combine(_dir.FullName, "cluster.json");
-        var history = Path.Combine(_dir.FullName, "history.csv.gz");
-        File.WriteAllText(cluster, BundledSample.ClusterJson());
-        using var stream = typeof(BundledSample).Assembly.GetManifestResourceStream("KvmMetrics.Analyzer.Sample." + SampleBuilder.HistoryFile)!;
-        using var file = File.Create(history);
-        stream.CopyTo(file);
+        var (cluster, history) = BundledSample.WriteFiles(_dir.FullName);
         return new FileSource(cluster, history);
     }
 

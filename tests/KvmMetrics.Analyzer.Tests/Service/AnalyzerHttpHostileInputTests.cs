@@ -19,14 +19,7 @@ public sealed class AnalyzerHttpHostileInputTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var cluster = Path.Combine(_dir.FullName, "cluster.json");
-        var history = Path.Combine(_dir.FullName, "history.csv.gz");
-        await File.WriteAllTextAsync(cluster, BundledSample.ClusterJson());
-        await using (var stream = typeof(BundledSample).Assembly.GetManifestResourceStream("KvmMetrics.Analyzer.Sample." + SampleBuilder.HistoryFile)!)
-        await using (var file = File.Create(history))
-        {
-            await stream.CopyToAsync(file);
-        }
+        var (cluster, history) = BundledSample.WriteFiles(_dir.FullName);
 
         var token = Path.Combine(_dir.FullName, "token");
         await File.WriteAllTextAsync(token, "the-right-token\n");

@@ -108,14 +108,7 @@ public sealed class LiveStack : IAsyncLifetime
         Exporter = ExporterApp.Create(parsed.Options!);
         await Exporter.StartAsync();
 
-        var cluster = Path.Combine(_dir.FullName, "cluster.json");
-        var history = Path.Combine(_dir.FullName, "history.csv.gz");
-        await File.WriteAllTextAsync(cluster, BundledSample.ClusterJson());
-        await using (var stream = typeof(BundledSample).Assembly.GetManifestResourceStream("KvmMetrics.Analyzer.Sample." + SampleBuilder.HistoryFile)!)
-        await using (var file = File.Create(history))
-        {
-            await stream.CopyToAsync(file);
-        }
+        var (cluster, history) = BundledSample.WriteFiles(_dir.FullName);
 
         Analyzer = AnalyzerApp.Create(
             new AnalyzerServiceOptions { ListenAddress = "127.0.0.1:0", DataDirectory = Path.Combine(_dir.FullName, "analyzer") },
