@@ -27,11 +27,12 @@ public static class ClusterAssembler
     /// <param name="end">The analysis time.</param>
     /// <param name="describe">The description from the numbers of hosts and VMs.</param>
     /// <param name="serverWarnings">Warnings the server attached to its answers (partial responses), already worded; appended to <see cref="AnalysisData.Warnings"/>.</param>
+    /// <param name="hostLastSeen">Unix time of each host's newest capacity sample (<see cref="AnalysisData.HostLastSeen"/>).</param>
     public static AnalysisData Build(
         IReadOnlyDictionary<string, double> hostCpus, IReadOnlyDictionary<string, double> hostMemory,
         IReadOnlyDictionary<string, double> vmVcpus, IReadOnlyDictionary<string, double> vmMemory,
         IEnumerable<(string Metric, IReadOnlyDictionary<(string Host, string Domain), SortedList<long, double>> PerVm)> metrics,
-        long end, Func<int, int, string> describe, IEnumerable<string>? serverWarnings = null)
+        long end, Func<int, int, string> describe, IEnumerable<string>? serverWarnings = null, IReadOnlyDictionary<string, long>? hostLastSeen = null)
     {
         ArgumentNullException.ThrowIfNull(hostCpus);
         ArgumentNullException.ThrowIfNull(hostMemory);
@@ -96,6 +97,7 @@ public static class ClusterAssembler
         return new AnalysisData(new ClusterFile(snapshot, new CapacityOptions(), true), merged, describe(hosts.Length, vms.Count), warnings, end)
         {
             HostsWithoutData = withoutData,
+            HostLastSeen = hostLastSeen ?? new Dictionary<string, long>(),
         };
     }
 

@@ -94,10 +94,8 @@ public sealed class PrometheusSource : IAnalysisSource
         // The assembler also names the hosts with allocated VMs but no CPU series (typical of a partial answer).
         return ClusterAssembler.Build(hostCpus, hostMemory, vmVcpus, vmMemory, metrics, end, (hosts, vms) =>
             string.Create(CultureInfo.InvariantCulture, $"Prometheus {_options.Url}: {hosts} hosts, {vms} VMs, {_options.Lookback.TotalDays:0.#} days at {_options.Step.TotalSeconds:0} s steps"),
-            serverWarnings.Select(w => $"{_options.Url}: the server warned: {w}")) with
-        {
-            HostLastSeen = lastSeen.Where(kv => double.IsFinite(kv.Value)).ToDictionary(kv => kv.Key, kv => (long)kv.Value, StringComparer.Ordinal),
-        };
+            serverWarnings.Select(w => $"{_options.Url}: the server warned: {w}"),
+            lastSeen.Where(kv => double.IsFinite(kv.Value)).ToDictionary(kv => kv.Key, kv => (long)kv.Value, StringComparer.Ordinal));
     }
 
     private string Window()

@@ -99,10 +99,8 @@ public sealed class InfluxSource : IAnalysisSource, IDisposable
         }
 
         return ClusterAssembler.Build(hostCpus, hostMemory, vmVcpus, vmMemory, metrics, end, (hosts, vms) =>
-            string.Create(CultureInfo.InvariantCulture, $"InfluxDB {_options.Target}: {hosts} hosts, {vms} VMs, {_options.Lookback.TotalDays:0.#} days at {step} s steps")) with
-        {
-            HostLastSeen = lastSeen,
-        };
+            string.Create(CultureInfo.InvariantCulture, $"InfluxDB {_options.Target}: {hosts} hosts, {vms} VMs, {_options.Lookback.TotalDays:0.#} days at {step} s steps"),
+            hostLastSeen: lastSeen);
     }
 
     /// <inheritdoc />
