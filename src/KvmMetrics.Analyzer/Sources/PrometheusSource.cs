@@ -14,6 +14,7 @@ namespace KvmMetrics.Analyzer.Sources;
 /// </summary>
 public sealed class PrometheusSource : IAnalysisSource
 {
+    private readonly RetrySettings _retry;
     private readonly PrometheusSourceOptions _options;
     private readonly HttpClient _http;
 
@@ -23,6 +24,7 @@ public sealed class PrometheusSource : IAnalysisSource
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _http = http ?? new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        _retry = new RetrySettings(options.Attempts, options.Backoff, options.Timeout, options.Time);
     }
 
     /// <inheritdoc />
@@ -175,8 +177,7 @@ public sealed class PrometheusSource : IAnalysisSource
     {
         var baseUrl = _options.Url.AbsoluteUri.EndsWith('/') ? _options.Url : new Uri(_options.Url.AbsoluteUri + "/");
         var url = new Uri(baseUrl, relative);
-        var retry = new RetrySettings(_options.Attempts, _options.Backoff, _options.Timeout, _options.Time);
-        return SourceRetry.RunAsync<JsonDocument>(retry, url.GetLeftPart(UriPartial.Path), async token =>
+        return SourceRetry.RunAsync<JsonDocument>(_retry, url.GetLeftPart(UriPartial.Path), async token =>
         {
             using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(token).ConfigureAwait(false);
