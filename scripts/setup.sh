@@ -30,13 +30,16 @@ if [ "${SKIP_APT:-0}" != 1 ]; then
     need_root
     log "installing apt packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q >/dev/null
-    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+    # Another apt/dpkg (unattended-upgrades, a second setup) may hold the locks: wait up to 10 min instead of
+    # failing. DPkg::Lock::Timeout is listed in /usr/share/doc/apt/examples/configure-index (apt 2.6 here).
+    apt_wait=(-o DPkg::Lock::Timeout="${APT_LOCK_TIMEOUT:-600}")
+    apt-get "${apt_wait[@]}" update -q >/dev/null
+    apt-get "${apt_wait[@]}" install -y -q --no-install-recommends "${missing[@]}" >/dev/null
   else
     log "apt packages: all ${#APT_PACKAGES[@]} present"
   fi
   # Debian's postinst starts nothing without systemd; the servers are started by the test harness.
-  # libvirtd without systemd needs these users, groups and directories (see docs/development.md).
+  # libvirtd without systemd needs these users, groups and directories (scripts/libvirtd.sh starts it).
   if [ "$(id -u)" = 0 ]; then
     groupadd -f kvm; groupadd -f libvirt-qemu; groupadd -f libvirt
     id libvirt-qemu >/dev/null 2>&1 || useradd -r -g libvirt-qemu -G kvm libvirt-qemu

@@ -26,6 +26,10 @@ public sealed partial class ScrapeCoordinator
     private long _rounds;
     private long _duplicates;
 
+    // UTC ticks of the last scrape request, 0 = none. DateTimeOffset is 16 bytes and is not written atomically, so the
+    // background loop could read half of an update; one 64-bit field read with Interlocked cannot tear.
+    private long _lastScrapeTicks;
+
     /// <summary>Creates a coordinator.</summary>
     /// <param name="collectors">The enabled collectors (names must be unique).</param>
     /// <param name="selfWriters">Writers of extra self-metrics (e.g. libvirt call accounting), run after the collectors.</param>
@@ -48,7 +52,14 @@ public sealed partial class ScrapeCoordinator
     public ScrapeResult? Latest => Volatile.Read(ref _latest);
 
     /// <summary>When the most recent scrape request arrived (for aligning background rounds), or null.</summary>
-    public DateTimeOffset? LastScrapeAt { get; private set; }
+    public DateTimeOffset? LastScrapeAt
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _lastScrapeTicks);
+            return ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+    }
 
     /// <summary>
     /// Answers a scrape: a fresh-enough background snapshot, the round in flight, or a new round whose
@@ -57,7 +68,7 @@ public sealed partial class ScrapeCoordinator
     public async Task<ScrapeResult> ScrapeAsync(TimeSpan deadline, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
-        LastScrapeAt = now;
+        Interlocked.Exchange(ref _lastScrapeTicks, now.UtcTicks);
         if (_interval > TimeSpan.Zero && Latest is { } latest && now - latest.StartedAt <= _interval)
         {
             _scrapes.AddOrUpdate("cached", 1, (_, n) => n + 1);

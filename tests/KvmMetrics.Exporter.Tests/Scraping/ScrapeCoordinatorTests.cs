@@ -2,6 +2,7 @@ using KvmMetrics.Exporter.Collectors;
 using KvmMetrics.Exporter.Scraping;
 using KvmMetrics.Exposition;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KvmMetrics.Exporter.Tests.Scraping;
 
@@ -153,6 +154,53 @@ public sealed class ScrapeCoordinatorTests
         var result = await Coordinator(default, collector).ScrapeAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
         Assert.Single(result.Metrics.Find("test_value")!.Samples);
         Assert.Equal(1, result.Metrics.Find("kvm_exporter_duplicate_series_dropped_total")!.Samples.Single().Value);
+    }
+
+    [Fact]
+    public async Task LastScrapeAt_BeforeAndAfterAScrape_IsNullThenTheRequestTime()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 8, 1, 2, 3, TimeSpan.Zero));
+        var coordinator = new ScrapeCoordinator([], [], TimeSpan.Zero, clock, NullLogger.Instance);
+        Assert.Null(coordinator.LastScrapeAt);
+        await coordinator.ScrapeAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.Equal(new DateTimeOffset(2026, 12, 8, 1, 2, 3, TimeSpan.Zero), coordinator.LastScrapeAt);
+    }
+
+    /// <summary>A clock that alternates between two instants on every reading (FakeTimeProvider cannot go back).</summary>
+    private sealed class FlipClock(DateTimeOffset a, DateTimeOffset b) : TimeProvider
+    {
+        private long _reads;
+
+        public override DateTimeOffset GetUtcNow() => Interlocked.Increment(ref _reads) % 2 == 0 ? a : b;
+    }
+
+    [Fact]
+    public async Task LastScrapeAt_ReadWhileScrapesWriteIt_IsAlwaysOneOfTheWrittenTimes()
+    {
+        // Two request times whose ticks and offsets both differ: a torn 16-byte DateTimeOffset read would mix the
+        // ticks of one with the offset of the other and name a third instant.
+        var early = new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var late = new DateTimeOffset(2099, 12, 31, 23, 59, 59, TimeSpan.FromHours(14));
+        var coordinator = new ScrapeCoordinator([], [], TimeSpan.FromDays(365_000), new FlipClock(early, late), NullLogger.Instance);
+        await coordinator.CollectAsync(TimeSpan.FromSeconds(5)); // later scrapes are answered from this snapshot
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var writer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await coordinator.ScrapeAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+            }
+        });
+        var reads = 0;
+        while (!writer.IsCompleted)
+        {
+            var seen = coordinator.LastScrapeAt;
+            Assert.True(seen is null || seen == early || seen == late, $"torn read: {seen:O}");
+            reads++;
+        }
+
+        await writer;
+        Assert.True(reads > 0);
     }
 
     [Fact]
