@@ -12,9 +12,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace KvmMetrics.Analyzer.Service;
 
@@ -91,9 +93,11 @@ public sealed partial class AnalyzerApp : IAsyncDisposable
             });
         }
 
-        app.MapKvmMetrics("/metrics", _ => Task.FromResult(AnalyzerMetrics.Build(runner.Status, runner.Store.Rebuilt, options.StaleAfter, time.GetUtcNow().ToUnixTimeSeconds(), results?.State, sink => ProcessMetrics.Write(sink), runner.Store.WriteErrors)));
-        app.MapKvmHealthz();
         string[] get = ["GET", "HEAD"];
+        var metrics = new PrometheusNetPublisher(() => AnalyzerMetrics.Build(runner.Status, runner.Store.Rebuilt, options.StaleAfter, time.GetUtcNow().ToUnixTimeSeconds(), results?.State, sink => ProcessMetrics.Write(sink), runner.Store.WriteErrors));
+        // MapMetrics answers every method; the API is read-only, so the route is narrowed like the others (405 otherwise).
+        app.MapMetrics("/metrics", metrics.Registry).WithMetadata(new HttpMethodMetadata(get));
+        app.MapKvmHealthz();
         app.MapMethods("/api/v1/hotspots", get, context => Json(context, runner.Status.Hotspots is { } h ? Envelope(runner, time, h) : null));
         app.MapMethods("/api/v1/plan", get, context => Json(context, runner.Status.Plan is { } p
             ? Envelope(runner, time, new { p.Time, p.Plan.HorizonHours, p.Plan.Forecaster, p.Plan.Summary, p.Plan.Moves, p.Plan.HostsBefore, p.Plan.HostsAfter, p.Plan.Issues })

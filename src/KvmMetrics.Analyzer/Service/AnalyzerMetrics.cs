@@ -1,4 +1,3 @@
-using KvmMetrics.Analyzer.WriteBack;
 using KvmMetrics.Exposition;
 
 namespace KvmMetrics.Analyzer.Service;

@@ -1,5 +1,3 @@
-using KvmMetrics.Analyzer.WriteBack;
-
 namespace KvmMetrics.Analyzer.Service;
 
 /// <summary>Receives each new result of the schedule (the InfluxDB write-back); must not block or throw for a slow or absent server.</summary>

@@ -1,6 +1,6 @@
 using KvmMetrics.Influx.Write;
 
-namespace KvmMetrics.Analyzer.WriteBack;
+namespace KvmMetrics.Analyzer.Service;
 
 /// <summary>
 /// The delivery state of the InfluxDB write-back (<c>--influx.write</c>) at one moment: what <c>/api/v1/status</c>
