@@ -44,7 +44,14 @@ public sealed record BacktestReport(IReadOnlyList<BacktestRow> Rows, IReadOnlyLi
 /// <param name="Index">Position in the input list.</param>
 /// <param name="BaselineMae">MAE of daily seasonal naive over the evaluation window.</param>
 /// <param name="Relative">MAE relative to the baseline, per model (and <c>selected</c>).</param>
-public sealed record SeriesScores(int Index, double BaselineMae, IReadOnlyDictionary<string, double> Relative);
+/// <param name="Coverage">Interval hits per model (and <c>selected</c>), to aggregate coverage over any subset of series.</param>
+public sealed record SeriesScores(int Index, double BaselineMae, IReadOnlyDictionary<string, double> Relative, IReadOnlyDictionary<string, IntervalHits> Coverage);
+
+/// <summary>Interval hits of one model on one series over the evaluation window.</summary>
+/// <param name="Count">Observed actuals.</param>
+/// <param name="Inside80">Actuals inside the 80% interval.</param>
+/// <param name="Inside95">Actuals inside the 95% interval.</param>
+public sealed record IntervalHits(long Count, long Inside80, long Inside95);
 
 /// <summary>
 /// The evaluation protocol of docs/forecasting.md: for each series, the last <c>Origins</c> days are
@@ -59,22 +66,88 @@ public static class BacktestEvaluator
     /// <summary>The row name of the engine's per-series selection.</summary>
     public const string SelectedRow = "selected";
 
-    /// <summary>Runs the evaluation; series are processed in parallel, results are in input order.</summary>
+    /// <summary>
+    /// Runs the evaluation: per origin, every evaluable series is cut to the window before it and forecast in one
+    /// <see cref="ForecastEngine.EvaluateMany"/> call (so the global model is trained on that window of all series,
+    /// as in production); results are in input order.
+    /// </summary>
     public static BacktestReport Evaluate(IReadOnlyList<RegularSeries> series, BacktestSettings settings, ForecastOptions? options = null, IProgress<int>? progress = null, int maxDegreeOfParallelism = -1, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
+        _ = maxDegreeOfParallelism;
         var engine = new ForecastEngine(options);
         var results = new SeriesResult?[series.Count];
         var reasons = new string?[series.Count];
-        var done = 0;
-        Parallel.For(0, series.Count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken }, i =>
+        var eligible = new List<int>();
+        for (var i = 0; i < series.Count; i++)
         {
-            (results[i], reasons[i]) = EvaluateOne(engine, series[i], settings);
-            var count = Interlocked.Increment(ref done);
-            progress?.Report(count);
-        });
+            reasons[i] = Check(series[i], settings);
+            if (reasons[i] is null)
+            {
+                eligible.Add(i);
+                results[i] = new SeriesResult();
+            }
+        }
+
+        var origins = settings.Origins;
+        for (var j = 0; j < origins; j++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var histories = new RegularSeries[eligible.Count];
+            var actualStart = new int[eligible.Count];
+            for (var k = 0; k < eligible.Count; k++)
+            {
+                var s = series[eligible[k]];
+                var origin = OriginOf(s, settings, j);
+                histories[k] = s.Slice(origin - settings.Window, settings.Window);
+                actualStart[k] = origin;
+            }
+
+            var forecasts = eligible.Count == 0 ? [] : engine.EvaluateMany(histories, settings.Horizon, includeCandidates: true, cancellationToken);
+            for (var k = 0; k < eligible.Count; k++)
+            {
+                var s = series[eligible[k]];
+                var result = results[eligible[k]]!;
+                var actual = s.Values.AsSpan(actualStart[k], settings.Horizon);
+                foreach (var candidate in forecasts[k].Candidates)
+                {
+                    result.Add(candidate.Model, candidate, actual);
+                }
+
+                result.Add(SelectedRow, forecasts[k].Selected, actual);
+                result.Selections[forecasts[k].Selected.Model] = result.Selections.GetValueOrDefault(forecasts[k].Selected.Model) + 1;
+                foreach (var v in actual)
+                {
+                    result.ActualCount += double.IsNaN(v) ? 0 : 1;
+                    result.ActualAbs += double.IsNaN(v) ? 0 : Math.Abs(v);
+                }
+            }
+
+            progress?.Report((int)((long)series.Count * (j + 1) / origins));
+        }
+
+        foreach (var i in eligible)
+        {
+            var result = results[i]!;
+            if (result.ActualCount == 0)
+            {
+                (results[i], reasons[i]) = (null, "no observed value in the evaluation window");
+                continue;
+            }
+
+            // A baseline error at rounding level (1e-9 of the series' level) makes every ratio noise:
+            // the series is constant in the evaluation window and has no relative error to rank by.
+            var level = result.ActualAbs / result.ActualCount;
+            if (!result.Models.TryGetValue(SeasonalNaiveForecaster.DailyName, out var baseline) || !(baseline.Mae > 1e-9 * level) || !(baseline.Mae > 0))
+            {
+                (results[i], reasons[i]) = (null, FormattableString.Invariant($"constant in the evaluation window (daily seasonal naive MAE {baseline?.Mae ?? 0:G3}): relative error undefined"));
+                continue;
+            }
+
+            result.BaselineMae = baseline.Mae;
+        }
 
         var excluded = new List<BacktestExclusion>();
         for (var i = 0; i < series.Count; i++)
@@ -91,7 +164,11 @@ public static class BacktestEvaluator
         {
             if (results[i] is { } r)
             {
-                perSeries.Add(new SeriesScores(i, r.BaselineMae, r.Models.ToDictionary(kv => kv.Key, kv => kv.Value.Mae / r.BaselineMae, StringComparer.Ordinal)));
+                perSeries.Add(new SeriesScores(
+                    i,
+                    r.BaselineMae,
+                    r.Models.ToDictionary(kv => kv.Key, kv => kv.Value.Mae / r.BaselineMae, StringComparer.Ordinal),
+                    r.Models.ToDictionary(kv => kv.Key, kv => new IntervalHits(kv.Value.Count, kv.Value.Inside80, kv.Value.Inside95), StringComparer.Ordinal)));
             }
         }
 
@@ -127,58 +204,40 @@ public static class BacktestEvaluator
 
     private static double Share(long part, long total) => total == 0 ? double.NaN : (double)part / total;
 
-    private static (SeriesResult?, string?) EvaluateOne(ForecastEngine engine, RegularSeries s, BacktestSettings settings)
+    private static int Spacing(RegularSeries s, BacktestSettings settings)
     {
         var steps = Seasonality.ForStep(s.Step).Daily;
-        var spacing = steps > 0 ? steps : settings.Horizon;
-        var needed = settings.Window + settings.Horizon + ((settings.Origins - 1) * spacing);
+        return steps > 0 ? steps : settings.Horizon;
+    }
+
+    private static int OriginOf(RegularSeries s, BacktestSettings settings, int j) =>
+        s.Length - settings.Horizon - ((settings.Origins - 1 - j) * Spacing(s, settings));
+
+    /// <summary>Why the series cannot be evaluated, or null.</summary>
+    private static string? Check(RegularSeries s, BacktestSettings settings)
+    {
+        var needed = settings.Window + settings.Horizon + ((settings.Origins - 1) * Spacing(s, settings));
         if (s.Length < needed)
         {
-            return (null, FormattableString.Invariant($"{s.Length} steps of data, needs {needed} ({settings.Window} of history before the first of {settings.Origins} origins plus the evaluated steps)"));
+            return FormattableString.Invariant($"{s.Length} steps of data, needs {needed} ({settings.Window} of history before the first of {settings.Origins} origins plus the evaluated steps)");
         }
 
-        var result = new SeriesResult();
-        var actualCount = 0;
-        double actualAbs = 0;
         for (var j = 0; j < settings.Origins; j++)
         {
-            var origin = s.Length - settings.Horizon - ((settings.Origins - 1 - j) * spacing);
-            var history = s.Slice(origin - settings.Window, settings.Window);
-            if (history.MissingCount == history.Length)
+            var origin = OriginOf(s, settings, j);
+            var observed = false;
+            for (var t = origin - settings.Window; t < origin && !observed; t++)
             {
-                return (null, FormattableString.Invariant($"no observed value in the {settings.Window} steps before origin {j + 1}"));
+                observed = !double.IsNaN(s.Values[t]);
             }
 
-            var forecast = engine.Evaluate(history, settings.Horizon, includeCandidates: true);
-            var actual = s.Values.AsSpan(origin, settings.Horizon);
-            foreach (var candidate in forecast.Candidates)
+            if (!observed)
             {
-                result.Add(candidate.Model, candidate, actual);
-            }
-
-            result.Add(SelectedRow, forecast.Selected, actual);
-            result.Selections[forecast.Selected.Model] = result.Selections.GetValueOrDefault(forecast.Selected.Model) + 1;
-            foreach (var v in actual)
-            {
-                actualCount += double.IsNaN(v) ? 0 : 1;
-                actualAbs += double.IsNaN(v) ? 0 : Math.Abs(v);
+                return FormattableString.Invariant($"no observed value in the {settings.Window} steps before origin {j + 1}");
             }
         }
 
-        if (actualCount == 0)
-        {
-            return (null, "no observed value in the evaluation window");
-        }
-
-        // A baseline error at rounding level (1e-9 of the series' level) makes every ratio noise:
-        // the series is constant in the evaluation window and has no relative error to rank by.
-        if (!result.Models.TryGetValue(SeasonalNaiveForecaster.DailyName, out var baseline) || !(baseline.Mae > 1e-9 * (actualAbs / actualCount)) || !(baseline.Mae > 0))
-        {
-            return (null, FormattableString.Invariant($"constant in the evaluation window (daily seasonal naive MAE {baseline?.Mae ?? 0:G3}): relative error undefined"));
-        }
-
-        result.BaselineMae = baseline.Mae;
-        return (result, null);
+        return null;
     }
 
     private sealed class Accumulator
@@ -203,6 +262,10 @@ public static class BacktestEvaluator
         public Dictionary<string, int> Selections { get; } = new(StringComparer.Ordinal);
 
         public double BaselineMae { get; set; }
+
+        public long ActualCount { get; set; }
+
+        public double ActualAbs { get; set; }
 
         public void Add(string name, Forecast f, ReadOnlySpan<double> actual)
         {

@@ -1,45 +1,50 @@
+using KvmMetrics.Analysis.Forecasting.Global;
+
 namespace KvmMetrics.Analysis.Forecasting;
 
-/// <summary>How <see cref="ForecastEngine"/> selects and calibrates; the defaults are the ones evaluated in docs/forecasting.md.</summary>
+/// <summary>How <see cref="ForecastEngine"/> trains, selects and calibrates; the defaults are the ones evaluated in docs/forecasting.md.</summary>
 public sealed record ForecastOptions
 {
-    /// <summary>Rolling origins of the per-series selection backtest (default 7: the last 7 days for daily data).</summary>
-    public int BacktestOrigins { get; init; } = 7;
-
-    /// <summary>Candidate models; the daily seasonal naive baseline is always evaluated too.</summary>
-    public IReadOnlyList<IForecaster> Models { get; init; } = ForecastEngine.DefaultModels();
-
-    /// <summary>Also consider the median of the best <see cref="EnsembleSize"/> models' forecasts as a candidate.</summary>
-    public bool Ensemble { get; init; } = true;
-
-    /// <summary>How many of the best-ranked models the ensemble combines (its median).</summary>
-    public int EnsembleSize { get; init; } = 8;
+    /// <summary>Rolling origins (one day apart) of the per-series selection backtest and of the conformal calibration.</summary>
+    public int BacktestOrigins { get; init; } = 3;
 
     /// <summary>Most recent steps used at all (0 = the whole history); keeps old regimes out and bounds the cost.</summary>
     public int MaxHistory { get; init; }
 
-    /// <summary>
-    /// Multiplier on the calibrated error quantiles (1 = the raw empirical quantiles). The default 1.35
-    /// corrects for the optimism of errors measured on the backtest that also chose the model and for
-    /// regime changes after the origin; it was set on the Bitbrains evaluation (docs/forecasting.md).
-    /// </summary>
-    public double IntervalScale { get; init; } = 1.35;
+    /// <summary>Train the global model (off: only the robust baselines compete).</summary>
+    public bool GlobalModel { get; init; } = true;
+
+    /// <summary>Evaluate damped Holt-Winters (ETS) as a candidate too.</summary>
+    public bool Ets { get; init; } = true;
+
+    /// <summary>Retrain the global model on the whole history (including the backtest window) for the final forecast.</summary>
+    public bool RefitOnAll { get; init; }
+
+    /// <summary>Relative MAE improvement over the median of the last 7 same hours a model needs in the backtest to be used instead of it.</summary>
+    public double GuardMargin { get; init; }
+
+    /// <summary>Multiplier on the conformal offsets (1 = the raw conformal quantiles).</summary>
+    public double IntervalScale { get; init; } = 1.0;
+
+    /// <summary>Hyper-parameters of the global model.</summary>
+    public GlobalModelOptions Global { get; init; } = new();
 
     /// <summary>Checks the ranges; throws <see cref="ArgumentOutOfRangeException"/> naming the option.</summary>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(BacktestOrigins, 1, nameof(BacktestOrigins));
-        ArgumentOutOfRangeException.ThrowIfLessThan(EnsembleSize, 2, nameof(EnsembleSize));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxHistory, nameof(MaxHistory));
         if (!(IntervalScale > 0) || double.IsInfinity(IntervalScale))
         {
             throw new ArgumentOutOfRangeException(nameof(IntervalScale), IntervalScale, "must be positive and finite");
         }
 
-        ArgumentNullException.ThrowIfNull(Models);
-        if (Models.Select(m => m.Name).Distinct(StringComparer.Ordinal).Count() != Models.Count)
+        if (!(GuardMargin >= 0 && GuardMargin < 1))
         {
-            throw new ArgumentException("model names must be unique", nameof(Models));
+            throw new ArgumentOutOfRangeException(nameof(GuardMargin), GuardMargin, "must be in [0, 1)");
         }
+
+        ArgumentNullException.ThrowIfNull(Global);
+        Global.Validate();
     }
 }
