@@ -148,7 +148,7 @@ public static class CapacityPlanner
             ? F($"allocation: {what} allocated of {of} allocatable{where} (ratio {ratio:0.##}): over by {AllocatedAmount(resource, -headroom)}, full now")
             : F($"allocation: {what} allocated of {of} allocatable{where} (ratio {ratio:0.##}), {AllocatedAmount(resource, headroom)} left; no allocation history, so no date is projected");
         return new CapacityView(CapacityBasis.Allocation, R(limit), R(allocated), R(headroom), double.NaN, double.NaN,
-            new TimeUntilFull(headroom < 0 ? 0 : null, headroom < 0 ? 0 : null, headroom < 0 ? 0 : null, rule));
+            new TimeUntilFull(headroom < 0 ? 0 : null, headroom < 0 ? 0 : null, headroom < 0 ? 0 : null, rule, Projected: headroom < 0));
     }
 
     /// <summary>The view that is full first; when neither is within the horizon, the one with less headroom share.</summary>

@@ -18,7 +18,8 @@ public enum CapacityBasis
 /// <param name="Earliest">Lower end of the 90% interval (growth at its upper bound); null = not within the horizon.</param>
 /// <param name="Latest">Upper end of the 90% interval (growth at its lower bound); null = not within the horizon.</param>
 /// <param name="Rule">The rule and the numbers behind it, in a sentence.</param>
-public sealed record TimeUntilFull(double? Days, double? Earliest, double? Latest, string Rule);
+/// <param name="Projected">False when there is no growth to project (allocations have no history): null days then mean "unknown", not "beyond the horizon".</param>
+public sealed record TimeUntilFull(double? Days, double? Earliest, double? Latest, string Rule, bool Projected = true);
 
 /// <summary>One view (allocation or demand) of one resource in one scope.</summary>
 /// <param name="Basis">Allocation or demand.</param>
