@@ -62,6 +62,9 @@ public static class ReportAnalytics
 {
     private const int Week = 168;
 
+    /// <summary>Mean CPU below which a VM is too idle for its growth to mean anything, cores.</summary>
+    private const double IdleCores = 0.05;
+
     /// <summary>One row per host, ordered by risk (higher of last week's p95 and the forecast peak), then name.</summary>
     public static IReadOnlyList<HostWeek> Hosts(
         ClusterSnapshot snapshot, ClusterHistory history, MigrationPlan plan, IReadOnlyList<HotspotFinding> findings, CapacityReport capacity, long now, double watermark)
@@ -89,7 +92,10 @@ public static class ReportAnalytics
                 : wasHot ? "hot"
                 : peak > watermark || p95 > watermark || memPeak > 0.9 || active.Length > 0 ? "at risk" : "ok";
             var first = capacity.Resources.Where(r => r.Scope == h.Name && r.Capacity > 0)
-                .OrderBy(r => r.Full.Days ?? double.PositiveInfinity).ThenBy(r => r.BoundView().HeadroomShare).FirstOrDefault();
+                .OrderBy(r => r.Full.Days ?? double.PositiveInfinity)
+                .ThenBy(r => r.Full.Projected ? 0 : 1)
+                .ThenBy(r => r.Full.Earliest ?? double.PositiveInfinity)
+                .ThenBy(r => r.BoundView().HeadroomShare).FirstOrDefault();
             rows.Add((double.IsNaN(peak) ? -1 : Math.Max(peak, p95), new HostWeek(
                 h.Name, status, vms.Length, h.CpuCores, vms.Sum(v => v.Vcpus) / h.CpuCores, vms.Sum(v => (double)v.MemoryBytes) / h.MemoryBytes,
                 observed.Length == 0 ? double.NaN : observed.Average() / h.CpuCores, p95, hotHours, peak, memPeak, active,
@@ -133,7 +139,8 @@ public static class ReportAnalytics
             var fit = TrendProjection.Fit(daily);
             var last = ClusterSeries.MeanOf(hourly[^Week..]);
             var previous = ClusterSeries.MeanOf(hourly[^(2 * Week)..^Week]);
-            if (!(fit.Slope > 1.645 * fit.SlopeStdError && fit.Slope > 0 && last > previous))
+            // Idle VMs are left out: their "growth" is noise around zero.
+            if (!(fit.Slope > 1.645 * fit.SlopeStdError && fit.Slope > 0 && last > previous && last >= IdleCores))
             {
                 continue;
             }
@@ -164,7 +171,7 @@ public static class ReportAnalytics
             {
                 list.Add(new Implausible(h.Name,
                     string.Create(c, $"CPU demand above 100% of its {h.CpuCores:0} cores in {over} of {cpu.Length} hours (peak {cpu.Max() / h.CpuCores:0%})"),
-                    "demand is the sum of what its VMs used where they ran when measured; above 100% means that on this host they would have waited for CPU (steal), so the host is overloaded, not the number wrong"));
+                    "host CPU is the summed use of the VMs placed here now, measured wherever they ran; above 100% means that together they want more cores than this host has: kept here, they wait for CPU (steal). The host is overcommitted; the number is demand, not a measuring error"));
             }
         }
 

@@ -205,9 +205,11 @@ public static class ReportBuilder
             ["Hosts to add (median host size)", I(p.Hosts)],
             ["Rule", p.Rule],
         ]);
-        var intro = F($"How many more VMs of today's size mix fit: {fit.Rule}. When to buy: {p.Rule}.");
+        var intro = F($"How many more VMs of today's size mix fit: {fit.Rule}. When to buy: the first resource to be full (at the early end of its interval) minus the lead time; the amount keeps every resource within its limits for the lead time plus the cover period.");
         return new ReportSection("room", "Room to grow and when to buy", intro, [], [buy, fits, mix]);
     }
+
+    private static string Points(double delta) => double.IsFinite(delta) ? (delta >= 0 ? "+" : "-") + N(Math.Abs(delta) * 100, 0) + " pp" : "n/a";
 
     private static string Need(string key, double perVm) => key switch
     {
@@ -284,11 +286,11 @@ public static class ReportBuilder
     private static ReportSection AfterPlanSection(MigrationPlan plan)
     {
         var rows = ReportAnalytics.AfterPlan(plan).Select(h => (IReadOnlyList<string>)[
-            h.Host, I(h.VmsBefore) + " -> " + I(h.VmsAfter), Pct(h.CpuPeakBefore), Pct(h.CpuPeakAfter), Change(h.CpuPeakBefore, h.CpuPeakAfter),
+            h.Host, I(h.VmsBefore) + " -> " + I(h.VmsAfter), Pct(h.CpuPeakBefore), Pct(h.CpuPeakAfter), Points(h.CpuPeakAfter - h.CpuPeakBefore),
             Pct(h.MemoryAllocatedBefore), Pct(h.MemoryAllocatedAfter), N(h.HotHoursBefore, 1), N(h.HotHoursAfter, 1),
         ]).ToArray();
         var table = new ReportTable("cluster-after-plan", "Every host before and after the plan",
-            ["Host", "VMs", "CPU p95 peak before", "CPU p95 peak after", "Change", "Memory allocated before", "Memory allocated after", "Expected hot hours before", "Expected hot hours after"], rows);
+            ["Host", "VMs", "CPU p95 peak before", "CPU p95 peak after", "CPU change (points)", "Memory allocated before", "Memory allocated after", "Expected hot hours before", "Expected hot hours after"], rows);
         var s = plan.Summary;
         var intro = F($"The planner's forecast for the next {plan.HorizonHours} h on every host, before and after the {s.Moves} recommended move(s): hot hosts {s.HotHostsBefore} -> {s.HotHostsAfter}, expected hot host-hours {N(s.ExpectedHotHoursBefore, 1)} -> {N(s.ExpectedHotHoursAfter, 1)}.");
         return new ReportSection("after-plan", "The cluster after the plan", intro, [], [table]);
@@ -302,7 +304,7 @@ public static class ReportBuilder
                 g.Vm, g.Host, I(g.Vcpus), N(g.TrendPerWeek, 3), N(g.PreviousWeekMean, 2), N(g.LastWeekMean, 2), Change(g.PreviousWeekMean, g.LastWeekMean),
                 N(g.MemoryPreviousWeek / GiB, 1), N(g.MemoryLastWeek / GiB, 1), Change(g.MemoryPreviousWeek, g.MemoryLastWeek)])],
             "No VM's CPU grew clearly over the last 28 days.");
-        const string intro = "Up to ten VMs whose daily mean CPU grew over the last 28 days: the least-squares trend is positive and clear of its noise (more than 1.645 standard errors above zero) and last week was above the week before. VMs that merely wobble are left out.";
+        const string intro = "Up to ten VMs whose daily mean CPU grew over the last 28 days: the least-squares trend is positive and clear of its noise (more than 1.645 standard errors above zero), last week was above the week before, and the VM is not idle (at least 0.05 cores last week). VMs that merely wobble are left out.";
         return new ReportSection("growth", "Top growing VMs", intro, [], [table]);
     }
 
