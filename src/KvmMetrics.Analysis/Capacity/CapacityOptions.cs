@@ -12,6 +12,21 @@ public sealed record CapacityOptions
     /// <summary>How far ahead time-until-full is searched, days. Default 365.</summary>
     public int HorizonDays { get; init; } = 365;
 
+    /// <summary>vCPUs that may be allocated per physical core (Nova's initial_cpu_allocation_ratio is 4.0). Default 4.</summary>
+    public double CpuAllocationRatio { get; init; } = 4.0;
+
+    /// <summary>Memory that may be allocated per byte of host memory (Nova's initial_ram_allocation_ratio is 1.0). Default 1.</summary>
+    public double MemoryAllocationRatio { get; init; } = 1.0;
+
+    /// <summary>Disk that may be allocated per byte of host disk (Nova's initial_disk_allocation_ratio is 1.0). Default 1.</summary>
+    public double DiskAllocationRatio { get; init; } = 1.0;
+
+    /// <summary>Days from ordering hardware to having it in service; the order date is the earliest full date minus this. Default 60.</summary>
+    public int LeadTimeDays { get; init; } = 60;
+
+    /// <summary>Days a purchase should last after it arrives (at the upper growth). Default 180.</summary>
+    public int CoverDays { get; init; } = 180;
+
     /// <summary>Days of history used for right-sizing (idle, oversized, undersized). Default 14.</summary>
     public int RightSizingDays { get; init; } = 14;
 
@@ -56,6 +71,16 @@ public sealed record CapacityOptions
         if (HorizonDays is < 1 or > 3650 || RightSizingDays is < 1 or > 90)
         {
             return "capacity.horizonDays must be 1..3650 and capacity.rightSizingDays 1..90";
+        }
+
+        if (!In(CpuAllocationRatio, 0.1, 64) || !In(MemoryAllocationRatio, 0.1, 4) || !In(DiskAllocationRatio, 0.1, 16))
+        {
+            return "capacity.cpuAllocationRatio must be 0.1..64, memoryAllocationRatio 0.1..4 and diskAllocationRatio 0.1..16";
+        }
+
+        if (LeadTimeDays is < 0 or > 730 || CoverDays is < 1 or > 3650)
+        {
+            return "capacity.leadTimeDays must be 0..730 and capacity.coverDays 1..3650";
         }
 
         if (!In(IdleShare, 0, 1) || !In(OversizedShare, 0, 1) || !In(UndersizedShare, 0, 1) || !In(UndersizedHoursShare, 0, 1))

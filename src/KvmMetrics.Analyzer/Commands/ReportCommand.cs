@@ -123,10 +123,8 @@ public sealed class ReportCommand : ICommand
         }
 
         sb.Append("  ").Append(pdfLine).Append('\n');
-        sb.Append(CultureInfo.InvariantCulture,
-            $"{s.Hosts} hosts, {s.Vms} VMs; headroom (N+1) {Fmt.N(s.CpuHeadroomCores)} cores, {Fmt.N(s.MemoryHeadroomBytes / Fmt.GiB)} GiB; ");
-        sb.Append(CultureInfo.InvariantCulture,
-            $"CPU full in {Fmt.Days(s.CpuDaysUntilFull, s.HorizonDays)}, memory full in {Fmt.Days(s.MemoryDaysUntilFull, s.HorizonDays)}; {s.HotHosts} hot host{(s.HotHosts == 1 ? "" : "s")} this week; {s.Moves} recommended migration{(s.Moves == 1 ? "" : "s")}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"{s.Hosts} hosts, {s.Vms} VMs; ").Append(Fmt.CapacityLine(s.Capacity));
+        sb.Append(CultureInfo.InvariantCulture, $"; {s.HotHosts} hot host{(s.HotHosts == 1 ? "" : "s")} this week; {s.Moves} recommended migration{(s.Moves == 1 ? "" : "s")}\n");
         return sb.ToString();
     }
 }

@@ -156,7 +156,8 @@ public static class ClusterJsonReader
             const string at = "capacity";
             Object(e, at);
             Known(e, at, "reserveHosts", "targetUtilisation", "horizonDays", "rightSizingDays", "idleShare", "idleCpuCores",
-                "idleIoBytesPerSecond", "oversizedShare", "undersizedShare", "undersizedHoursShare", "undersizedStealPerVcpu", "sizingHeadroom");
+                "idleIoBytesPerSecond", "oversizedShare", "undersizedShare", "undersizedHoursShare", "undersizedStealPerVcpu", "sizingHeadroom",
+                "cpuAllocationRatio", "memoryAllocationRatio", "diskAllocationRatio", "leadTimeDays", "coverDays");
             var c = new CapacityOptions();
             return c with
             {
@@ -172,6 +173,11 @@ public static class ClusterJsonReader
                 UndersizedHoursShare = Opt(e, "undersizedHoursShare", c.UndersizedHoursShare, at),
                 UndersizedStealPerVcpu = Opt(e, "undersizedStealPerVcpu", c.UndersizedStealPerVcpu, at),
                 SizingHeadroom = Opt(e, "sizingHeadroom", c.SizingHeadroom, at),
+                CpuAllocationRatio = Opt(e, "cpuAllocationRatio", c.CpuAllocationRatio, at),
+                MemoryAllocationRatio = Opt(e, "memoryAllocationRatio", c.MemoryAllocationRatio, at),
+                DiskAllocationRatio = Opt(e, "diskAllocationRatio", c.DiskAllocationRatio, at),
+                LeadTimeDays = (int)Opt(e, "leadTimeDays", c.LeadTimeDays, at, integer: true),
+                CoverDays = (int)Opt(e, "coverDays", c.CoverDays, at, integer: true),
             };
         }
 

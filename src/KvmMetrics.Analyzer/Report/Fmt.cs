@@ -1,4 +1,5 @@
 using System.Globalization;
+using KvmMetrics.Analysis.Capacity;
 
 namespace KvmMetrics.Analyzer.Report;
 
@@ -48,4 +49,64 @@ public static class Fmt
 
     /// <summary>Invariant interpolation.</summary>
     public static string F(FormattableString text) => FormattableString.Invariant(text);
+
+    /// <summary>Time until full with its 90% interval: "160 d (90%: 62 d to > 365 d)", "now", "> 365 d".</summary>
+    public static string Full(TimeUntilFull full, int horizonDays)
+    {
+        ArgumentNullException.ThrowIfNull(full);
+        return full.Days is <= 0 ? "now"
+            : !full.Projected ? "not projected"
+            : full.Earliest is null && full.Latest is null && full.Days is null ? Days(null, horizonDays)
+            : Days(full.Days, horizonDays) + " (90%: " + Days(full.Earliest, horizonDays) + " to " + Days(full.Latest, horizonDays) + ")";
+    }
+
+    /// <summary>The one "full in" text of a resource, used by every surface: time until full of the binding view and which view binds.</summary>
+    public static string FullIn(ResourceCapacity r, int horizonDays)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return r.Capacity <= 0 ? "n/a (no capacity given)" : Full(r.Full, horizonDays) + ", " + View(r.Binding) + " binds";
+    }
+
+    /// <summary>Headroom of the binding view with its unit and view: "32.6 cores (demand)", "-21.0 GiB (allocation)".</summary>
+    public static string Headroom(ResourceCapacity r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var v = r.BoundView();
+        return r.Capacity <= 0 ? "n/a" : Amount(r.Resource, v.Headroom, v.Basis) + " (" + View(v.Basis) + ")";
+    }
+
+    /// <summary>An amount of a resource in its display unit: cores or vCPUs for CPU, GiB otherwise.</summary>
+    public static string Amount(string resource, double value, CapacityBasis basis) => resource == "cpu"
+        ? N(value, 1) + (basis == CapacityBasis.Allocation ? " vCPUs" : " cores")
+        : N(value / GiB, 1) + " GiB";
+
+    /// <summary>Lower-case name of a view.</summary>
+    public static string View(CapacityBasis basis) => basis == CapacityBasis.Allocation ? "allocation" : "demand";
+
+    /// <summary>When to buy: "order now: 8 hosts", "order by 2027-01-05: 1 host", "no order within 365 d".</summary>
+    public static string Order(PurchaseAdvice p, int horizonDays)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var hosts = p.Hosts == 1 ? "1 host" : p.Hosts.ToString(C) + " hosts";
+        return p.OrderInDays is null ? "no order needed within " + horizonDays.ToString(C) + " d"
+            : p.OrderInDays <= 0 ? "order now: " + hosts
+            : "order by " + Date(p.OrderBy!.Value) + ": " + hosts;
+    }
+
+    /// <summary>The capacity part of every CLI summary line (report and capacity print the same words).</summary>
+    public static string CapacityLine(CapacityReport c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var cpu = c.Cluster("cpu");
+        var mem = c.Cluster("memory");
+        var disk = c.Cluster("disk");
+        var text = "headroom (N+" + c.ReserveHosts.ToString(C) + ") " + Headroom(cpu) + ", " + Headroom(mem) + "; CPU full in " + FullIn(cpu, c.HorizonDays)
+            + "; memory full in " + FullIn(mem, c.HorizonDays);
+        if (disk.Capacity > 0)
+        {
+            text += "; disk full in " + FullIn(disk, c.HorizonDays);
+        }
+
+        return text + "; " + c.StandardVms.Count.ToString(C) + " standard VMs still fit (" + c.StandardVms.LimitedBy + "); " + Order(c.Purchase, c.HorizonDays);
+    }
 }

@@ -46,7 +46,7 @@ public static class HtmlReportWriter
                     .Append("\n<p class=\"caption\">").Append(E(chart.Caption)).Append("</p>\n</figure>\n");
             }
 
-            foreach (var table in section.Tables)
+            foreach (var table in section.Tables.Where(t => !t.CsvOnly))
             {
                 Table(sb, table);
             }

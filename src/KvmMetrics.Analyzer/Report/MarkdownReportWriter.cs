@@ -25,7 +25,7 @@ public static class MarkdownReportWriter
                 sb.Append("*Chart (see the HTML report): ").Append(chart.Title).Append(".* ").Append(chart.Caption).Append("\n\n");
             }
 
-            foreach (var table in section.Tables)
+            foreach (var table in section.Tables.Where(t => !t.CsvOnly))
             {
                 Table(sb, table, "###");
             }

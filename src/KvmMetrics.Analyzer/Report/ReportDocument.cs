@@ -9,7 +9,8 @@ namespace KvmMetrics.Analyzer.Report;
 /// <param name="Columns">Column names.</param>
 /// <param name="Rows">Formatted cells, one array per row, as many cells as columns.</param>
 /// <param name="Empty">Sentence shown instead of an empty table.</param>
-public sealed record ReportTable(string Id, string Title, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows, string Empty = "None.");
+/// <param name="CsvOnly">Written to the CSV only (a long list whose top rows another table shows).</param>
+public sealed record ReportTable(string Id, string Title, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows, string Empty = "None.", bool CsvOnly = false);
 
 /// <summary>A horizontal reference line of a chart (capacity, usable capacity).</summary>
 /// <param name="Label">Legend text.</param>

@@ -62,7 +62,9 @@ public sealed partial class AnalysisRunner
         _placement = _store.Load<PlacementState>(PlacementFile) ?? PlacementState.Empty;
         if (saved is not null)
         {
-            _status = _status with { Hotspots = saved.Hotspots, Plan = saved.Plan, LastReport = saved.LastReport };
+            // A plan saved before the capacity model had its two views deserialises with nulls: recompute it instead.
+            var plan = saved.Plan?.Capacity is { Purchase: not null, StandardVms: not null } c && c.Resources.All(r => r.AllocationView is not null && r.DemandView is not null) ? saved.Plan : null;
+            _status = _status with { Hotspots = saved.Hotspots, Plan = plan, LastReport = saved.LastReport };
             _lastReportTime = saved.LastReportTime;
         }
     }
