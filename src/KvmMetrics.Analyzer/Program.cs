@@ -24,7 +24,7 @@ public static class Program
     {
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-        return await RunAsync(args, new CommandContext(Console.Out, Console.Error, TimeProvider.System), cts.Token).ConfigureAwait(false);
+        return await RunAsync(args, new CommandContext(Console.Out, Console.Error, TimeProvider.System, Environment.GetEnvironmentVariables()), cts.Token).ConfigureAwait(false);
     }
 
     /// <summary>Dispatches to a command; testable without a process.</summary>
@@ -45,9 +45,15 @@ public static class Program
             return 2;
         }
 
+        if (command.Options.Count > 0 && args.Skip(1).Any(a => a is "--help" or "-h"))
+        {
+            await context.Out.WriteAsync(CommandHelp(command)).ConfigureAwait(false);
+            return 0;
+        }
+
         try
         {
-            var options = new CommandArgs(args[1..]);
+            var options = new CommandArgs(args[1..], context.Environment, Commands.SelectMany(c => c.Options).Append(AnalyzerFlags.Influx.Password).Append(AnalyzerFlags.Influx.Token));
             return await command.RunAsync(options, context, cancellationToken).ConfigureAwait(false);
         }
         catch (UsageException e)
@@ -55,11 +61,27 @@ public static class Program
             await context.Error.WriteLineAsync($"error: {command.Name}: {e.Message}").ConfigureAwait(false);
             return 2;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            // Inputs and outputs are checked before work starts; this is what changed underneath us meanwhile.
+            await context.Error.WriteLineAsync($"error: {command.Name}: {e.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+            return 1;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await context.Error.WriteLineAsync("cancelled").ConfigureAwait(false);
             return 130;
         }
+    }
+
+    /// <summary>The <c>COMMAND --help</c> text, generated from the command's option definitions.</summary>
+    public static string CommandHelp(ICommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return $"usage: KvmMetrics.Analyzer {command.Name} [options]\n\n{command.Summary}.\n\n" +
+            $"Options (also {CommandArgs.EnvironmentPrefix}<OPTION> environment variables and --config.file YAML keys; flag > env > file > default).\n" +
+            $"Durations: {KvmMetrics.Options.Duration.Syntax}. Relative paths resolve against the current directory.\n\n" +
+            KvmMetrics.Options.OptionDocs.Help(command.Options);
     }
 
     private static string Usage() =>

@@ -1,141 +1,115 @@
-using System.Globalization;
+using System.Collections;
+using KvmMetrics.Options;
 
 namespace KvmMetrics.Analyzer.Cli;
 
 /// <summary>
-/// The options of one sub-command: <c>--name value</c>, <c>--name=value</c> and bare <c>--flag</c>.
-/// Every getter records the option as known, and <see cref="EnsureAllUsed"/> rejects the rest,
-/// so a typo (<c>--horizn</c>) is an error that names it rather than a silently ignored flag.
+/// The settings of one sub-command from flags (<c>--name value</c>, <c>--name=value</c>, bare <c>--switch</c>),
+/// <c>KVM_ANALYZER_*</c> environment variables and the YAML <c>--config.file</c>, in that precedence, read by the
+/// same <see cref="SettingSources"/> as the exporter's. Typed getters (<see cref="Get{T}"/>) parse through the
+/// option's definition and throw <see cref="UsageException"/> with one line naming the flag and what is accepted.
+/// Every getter records the option as used, and <see cref="EnsureAllUsed"/> rejects the rest, so a typo
+/// (<c>--horizn</c>) is an error that names it rather than a silently ignored flag.
 /// </summary>
 public sealed class CommandArgs
 {
-    private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    /// <summary>Prefix of every environment variable the analyzer reads.</summary>
+    public const string EnvironmentPrefix = "KVM_ANALYZER_";
 
-    /// <summary>Parses the arguments that follow the command name.</summary>
+    private readonly SettingSources _sources;
+    private readonly HashSet<string> _used = new(StringComparer.Ordinal) { SettingSources.ConfigFileOption };
+    private readonly HashSet<string> _known;
+
+    /// <summary>Parses the arguments that follow the command name (no environment, no declared switches).</summary>
     public CommandArgs(IReadOnlyList<string> args)
+        : this(args, null, [])
+    {
+    }
+
+    /// <summary>Parses the arguments, the <c>KVM_ANALYZER_*</c> environment and the config file they name.</summary>
+    /// <param name="args">Arguments after the command name.</param>
+    /// <param name="environment">Environment variables, or null for none.</param>
+    /// <param name="known">Every option any command declares: switches never take the next argument as a value, and
+    /// environment variables and file keys that match none of them (nor any option asked for) are reported as typos.</param>
+    public CommandArgs(IReadOnlyList<string> args, IDictionary? environment, IEnumerable<OptionDefinition> known)
     {
         ArgumentNullException.ThrowIfNull(args);
-        for (var i = 0; i < args.Count; i++)
+        ArgumentNullException.ThrowIfNull(known);
+        var definitions = known.ToArray();
+        var switches = new HashSet<string>(definitions.Where(d => d.IsSwitch).Select(d => d.Name), StringComparer.Ordinal);
+        _known = new HashSet<string>(definitions.Select(d => d.Name), StringComparer.Ordinal);
+        var errors = new List<string>();
+        _sources = SettingSources.Read(args, EnvironmentPrefix, environment, switches.Contains, errors);
+        if (errors.Count > 0)
         {
-            var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
-            {
-                throw new UsageException($"unexpected argument '{arg}': options look like --name value");
-            }
-
-            var eq = arg.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0)
-            {
-                _values[arg[2..eq]] = arg[(eq + 1)..];
-            }
-            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-            {
-                _values[arg[2..]] = args[++i];
-            }
-            else
-            {
-                _values[arg[2..]] = null;
-            }
+            throw new UsageException(errors[0]);
         }
     }
 
-    /// <summary>True when <c>--name</c> was given (with or without a value).</summary>
-    public bool Flag(string name)
+    /// <summary>The typed value of <paramref name="option"/> from flag, environment, file or its default.</summary>
+    /// <exception cref="UsageException">The value is invalid; the message names where it came from and what is accepted.</exception>
+    public T Get<T>(Option<T> option)
     {
-        _used.Add(name);
-        return _values.ContainsKey(name);
+        ArgumentNullException.ThrowIfNull(option);
+        _used.Add(option.Name);
+        var errors = new List<string>(1);
+        var value = _sources.Get(option, errors);
+        return errors.Count == 0 ? value : throw new UsageException(errors[0]);
     }
+
+    /// <summary>The typed value of an option that must be set.</summary>
+    /// <exception cref="UsageException">The option is not set or invalid.</exception>
+    public T Required<T>(Option<T> option)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        return IsSet(option) ? Get(option) : throw new UsageException($"{option.Flag} is required; give {option.Accepted}");
+    }
+
+    /// <summary>True when the option is set by a flag, the environment or the config file.</summary>
+    public bool IsSet(OptionDefinition option)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        _used.Add(option.Name);
+        return _sources.Find(option.Name) is not null;
+    }
+
+    /// <summary>True when <c>--name</c> is on (a bare flag, or a true value).</summary>
+    public bool Flag(string name) => Get(Opt.Switch(name, "switch"));
 
     /// <summary>The value of <c>--name</c>, or <paramref name="fallback"/> when absent.</summary>
-    public string? String(string name, string? fallback = null)
-    {
-        _used.Add(name);
-        if (!_values.TryGetValue(name, out var value))
-        {
-            return fallback;
-        }
-
-        return value ?? throw new UsageException($"--{name} needs a value");
-    }
+    public string? String(string name, string? fallback = null) => Get(Opt.Text(name, fallback, "a value", "text"));
 
     /// <summary>The value of a required option.</summary>
     public string Required(string name, string hint) =>
         String(name) ?? throw new UsageException($"--{name} is required ({hint})");
 
     /// <summary>An integer option within [min, max].</summary>
-    public int Int(string name, int fallback, int min, int max)
-    {
-        var text = String(name);
-        if (text is null)
-        {
-            return fallback;
-        }
+    public int Int(string name, int fallback, int min, int max) => Get(Opt.Int(name, fallback, min, max, "integer"));
 
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            throw new UsageException($"--{name} must be an integer from {min} to {max}, got '{text}'");
-        }
+    /// <summary>A duration option within [min, max], in the one grammar of <see cref="KvmMetrics.Options.Duration"/>.</summary>
+    public TimeSpan Duration(string name, TimeSpan fallback, TimeSpan min, TimeSpan max) => Get(Opt.Duration(name, fallback, min, max, "duration"));
 
-        return value;
-    }
-
-    /// <summary>A duration option such as <c>300s</c>, <c>5m</c>, <c>1h</c>, <c>7d</c>, <c>2w</c>, within [min, max].</summary>
-    public TimeSpan Duration(string name, TimeSpan fallback, TimeSpan min, TimeSpan max)
-    {
-        var text = String(name);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (!TryParseDuration(text, out var value) || value < min || value > max)
-        {
-            throw new UsageException($"--{name} must be a duration like 5m, 1h or 7d between {min} and {max}, got '{text}'");
-        }
-
-        return value;
-    }
-
-    /// <summary>Fails on any option that no getter asked for.</summary>
+    /// <summary>Fails on any flag that no getter asked for, and on environment variables or file keys no option has.</summary>
     public void EnsureAllUsed()
     {
-        var unknown = _values.Keys.Where(k => !_used.Contains(k)).Order(StringComparer.Ordinal).ToArray();
+        var unknown = _sources.Flags.Select(f => f.Name).Where(k => !_used.Contains(k)).Distinct().Order(StringComparer.Ordinal).ToArray();
         if (unknown.Length > 0)
         {
-            throw new UsageException($"unknown option{(unknown.Length > 1 ? "s" : "")}: {string.Join(", ", unknown.Select(u => "--" + u))}");
+            throw new UsageException($"unknown option{(unknown.Length > 1 ? "s" : "")}: {string.Join(", ", unknown.Select(u => "--" + u))}; run with --help for the list");
+        }
+
+        var names = _used.Concat(_known).ToArray();
+        if (_sources.UnknownEnvironment(names).FirstOrDefault() is { } variable)
+        {
+            throw new UsageException($"environment {variable}: no analyzer option has this name; names are {EnvironmentPrefix} + the flag name in upper case with '.' and '-' as '_'");
+        }
+
+        if (_sources.File.FirstOrDefault(s => !names.Contains(s.Name, StringComparer.Ordinal)) is { } key)
+        {
+            throw new UsageException($"{key.Source}: no analyzer option has this name; keys are the flag names without --");
         }
     }
 
-    /// <summary>Parses Prometheus-style durations: an integer followed by s, m, h, d or w.</summary>
-    public static bool TryParseDuration(string text, out TimeSpan value)
-    {
-        value = default;
-        if (string.IsNullOrEmpty(text) || text.Length < 2)
-        {
-            return false;
-        }
-
-        if (!long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 100_000_000)
-        {
-            return false;
-        }
-
-        long? seconds = text[^1] switch
-        {
-            's' => n,
-            'm' => n * 60,
-            'h' => n * 3600,
-            'd' => n * 86400,
-            'w' => n * 604800,
-            _ => null,
-        };
-        if (seconds is null)
-        {
-            return false;
-        }
-
-        value = TimeSpan.FromSeconds(seconds.Value);
-        return true;
-    }
+    /// <summary>Parses a duration in the one grammar (<see cref="KvmMetrics.Options.Duration"/>).</summary>
+    public static bool TryParseDuration(string text, out TimeSpan value) => KvmMetrics.Options.Duration.TryParse(text, out value);
 }

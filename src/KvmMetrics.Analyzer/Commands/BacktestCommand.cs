@@ -21,20 +21,19 @@ public sealed class BacktestCommand : ICommand
     public string Summary => "Rolling-origin evaluation of every forecasting model and of the per-series selection";
 
     /// <inheritdoc />
+    public IReadOnlyList<KvmMetrics.Options.OptionDefinition> Options { get; } =
+        [.. AnalyzerFlags.Common, AnalyzerFlags.Forecast.History, AnalyzerFlags.Forecast.Step, AnalyzerFlags.Forecast.Horizon, AnalyzerFlags.Forecast.Window,
+         AnalyzerFlags.Forecast.Origins, AnalyzerFlags.Forecast.SelectionOrigins, AnalyzerFlags.Forecast.Json];
+
+    /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, CommandContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
-        if (args.Flag("help"))
-        {
-            await context.Out.WriteLineAsync("usage: backtest --history H.csv [--step 1h] [--horizon 24h] [--origins 14] [--window 28d] [--selection-origins 7] [--json]").ConfigureAwait(false);
-            return 0;
-        }
-
         var common = ForecastArgs.Parse(args);
-        var origins = args.Int("origins", 14, 1, 10_000);
-        var selectionOrigins = args.Int("selection-origins", 7, 1, 1_000);
-        var json = args.Flag("json");
+        var origins = args.Get(AnalyzerFlags.Forecast.Origins);
+        var selectionOrigins = args.Get(AnalyzerFlags.Forecast.SelectionOrigins);
+        var json = args.Get(AnalyzerFlags.Forecast.Json);
         args.EnsureAllUsed();
 
         var loaded = HistoryLoader.Load(common.History, common.Step, context.Error);

@@ -16,21 +16,17 @@ public sealed class CapacityCommand : ICommand
     public string Summary => "capacity with N+1 reserve, time until full, idle/oversized/undersized VMs";
 
     /// <inheritdoc />
+    public IReadOnlyList<KvmMetrics.Options.OptionDefinition> Options { get; } =
+        [.. AnalyzerFlags.Common, AnalyzerFlags.Cluster.Snapshot, AnalyzerFlags.Cluster.History, AnalyzerFlags.Cluster.CapacityOutput];
+
+    /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, CommandContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
-        if (args.Flag("help"))
-        {
-            await context.Out.WriteLineAsync(
-                "usage: capacity --cluster C.json --history H.csv --output CAP.json\n" +
-                "  same inputs as 'plan'; optional \"capacity\" object in C.json (reserveHosts, targetUtilisation, ...; see docs/capacity.md)").ConfigureAwait(false);
-            return 0;
-        }
-
-        var clusterPath = args.Required("cluster", "the cluster snapshot JSON");
-        var historyPath = args.Required("history", "the per-VM history CSV");
-        var output = args.Required("output", "where to write the capacity JSON");
+        var clusterPath = args.Required(AnalyzerFlags.Cluster.Snapshot)!;
+        var historyPath = args.Required(AnalyzerFlags.Cluster.History)!;
+        var output = args.Required(AnalyzerFlags.Cluster.CapacityOutput)!;
         args.EnsureAllUsed();
 
         var inputs = AnalysisInputs.Load(clusterPath, historyPath);

@@ -24,19 +24,17 @@ public sealed class ForecastCommand : ICommand
     public string Summary => "Forecast every series of a history CSV with per-series model selection";
 
     /// <inheritdoc />
+    public IReadOnlyList<KvmMetrics.Options.OptionDefinition> Options { get; } =
+        [.. AnalyzerFlags.Common, AnalyzerFlags.Forecast.History, AnalyzerFlags.Forecast.Step, AnalyzerFlags.Forecast.Horizon, AnalyzerFlags.Forecast.Window,
+         AnalyzerFlags.Forecast.Output, .. AnalyzerFlags.WriteBack.All];
+
+    /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, CommandContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
-        if (args.Flag("help"))
-        {
-            await context.Out.WriteLineAsync("usage: forecast --history H.csv [--step 1h] [--horizon 24h] [--window 28d] [--output F.csv (default: stdout)] [--influx.write ...]\n" +
-                InfluxWriteBackOptions.Usage + "\n" + Sources.Influx.InfluxCommandLine.Usage).ConfigureAwait(false);
-            return 0;
-        }
-
         var common = ForecastArgs.Parse(args);
-        var output = args.String("output");
+        var output = args.Get(AnalyzerFlags.Forecast.Output);
         var writeBack = InfluxWriteBackOptions.Parse(args, Environment.GetEnvironmentVariable, null);
         args.EnsureAllUsed();
 

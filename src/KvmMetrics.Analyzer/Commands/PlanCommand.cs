@@ -22,25 +22,19 @@ public sealed class PlanCommand : ICommand
     public string Summary => "hotspots and an explained live-migration plan from a cluster snapshot and history";
 
     /// <inheritdoc />
+    public IReadOnlyList<KvmMetrics.Options.OptionDefinition> Options { get; } =
+        [.. AnalyzerFlags.Common, AnalyzerFlags.Cluster.Snapshot, AnalyzerFlags.Cluster.History, AnalyzerFlags.Cluster.PlanOutput, AnalyzerFlags.Cluster.State,
+         .. AnalyzerFlags.WriteBack.All];
+
+    /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, CommandContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
-        if (args.Flag("help"))
-        {
-            await context.Out.WriteLineAsync(
-                "usage: plan --cluster C.json --history H.csv --output P.json [--state STATE.json]\n" +
-                "  C.json   hosts, vms, constraints, policy, planTime (see docs/planning.md)\n" +
-                "  H.csv    timestamp,entity,metric,value with cpu_cores and memory_bytes per VM\n" +
-                "  --state  cooldown/reverse-move memory across runs (default: <output>.state.json)\n" +
-                InfluxWriteBackOptions.Usage + "\n" + Sources.Influx.InfluxCommandLine.Usage).ConfigureAwait(false);
-            return 0;
-        }
-
-        var clusterPath = args.Required("cluster", "the cluster snapshot JSON");
-        var historyPath = args.Required("history", "the per-VM history CSV");
-        var output = args.Required("output", "where to write the plan JSON");
-        var statePath = args.String("state") ?? PlannerStateFile.DefaultPathFor(output);
+        var clusterPath = args.Required(AnalyzerFlags.Cluster.Snapshot)!;
+        var historyPath = args.Required(AnalyzerFlags.Cluster.History)!;
+        var output = args.Required(AnalyzerFlags.Cluster.PlanOutput)!;
+        var statePath = args.Get(AnalyzerFlags.Cluster.State) ?? PlannerStateFile.DefaultPathFor(output);
         var writeBack = InfluxWriteBackOptions.Parse(args, Environment.GetEnvironmentVariable, null);
         args.EnsureAllUsed();
 

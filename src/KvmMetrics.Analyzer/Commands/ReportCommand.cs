@@ -23,39 +23,21 @@ public sealed class ReportCommand : ICommand
     public string Summary => "weekly capacity report (HTML with charts, Markdown, CSV, PDF); bundled sample by default";
 
     /// <inheritdoc />
+    public IReadOnlyList<KvmMetrics.Options.OptionDefinition> Options { get; } =
+        [.. AnalyzerFlags.Common, AnalyzerFlags.Report.Output, AnalyzerFlags.Report.Now, AnalyzerFlags.Report.Pdf, AnalyzerFlags.Report.Chromium,
+         .. AnalyzerFlags.Source.All, .. AnalyzerFlags.Influx.All];
+
+    /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, CommandContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
-        if (args.Flag("help"))
-        {
-            await context.Out.WriteLineAsync(
-                "usage: report --output DIR [--now unixSeconds] [--source ...] [--pdf auto|off] [--chromium PATH]\n" +
-                "  --output DIR   where capacity-report.{html,md,csv,pdf} are written\n" +
-                "  --now T        analysis time in Unix seconds (default: the data's planTime or newest sample)\n" +
-                "  --pdf auto     print a PDF when Chromium is installed (default); off: never\n" +
-                SourceOptions.Usage).ConfigureAwait(false);
-            return 0;
-        }
-
-        var output = args.Required("output", "the directory for the report files");
-        var nowText = args.String("now");
-        var pdf = args.String("pdf", "auto");
-        var chromiumPath = args.String("chromium");
+        var output = args.Required(AnalyzerFlags.Report.Output)!;
+        var now = args.Get(AnalyzerFlags.Report.Now);
+        var pdf = args.Get(AnalyzerFlags.Report.Pdf);
+        var chromiumPath = args.Get(AnalyzerFlags.Report.Chromium);
         var source = SourceOptions.Create(args, context.Time);
         args.EnsureAllUsed();
-        if (pdf is not ("auto" or "off"))
-        {
-            throw new UsageException($"--pdf must be auto or off, got '{pdf}'");
-        }
-
-        long? now = null;
-        if (nowText is not null)
-        {
-            now = long.TryParse(nowText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is > 0 and < 32_503_680_000
-                ? n
-                : throw new UsageException($"--now must be Unix seconds (e.g. 1788825600), got '{nowText}'");
-        }
 
         var err = context.Error;
         await err.WriteLineAsync($"report: loading {source.Name} data").ConfigureAwait(false);

@@ -16,20 +16,16 @@ public sealed class ServeCommand : ICommand
     public string Summary => "run the analyzer service: scheduled analysis, JSON API, /metrics (docs/analyzer.md)";
 
     /// <inheritdoc />
+    public IReadOnlyList<KvmMetrics.Options.OptionDefinition> Options { get; } =
+        [.. AnalyzerFlags.Common, AnalyzerFlags.Serve.ListenAddress, AnalyzerFlags.Serve.WebConfigFile, AnalyzerFlags.Serve.DataDirectory, AnalyzerFlags.Serve.ApiTokenFile,
+         AnalyzerFlags.Serve.HotspotInterval, AnalyzerFlags.Serve.PlanInterval, AnalyzerFlags.Serve.ReportInterval, AnalyzerFlags.Serve.StaleAfter, AnalyzerFlags.Serve.HotspotMinStep,
+         .. AnalyzerFlags.Source.All, .. AnalyzerFlags.WriteBack.All];
+
+    /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, CommandContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
-        if (args.Flag("help"))
-        {
-            await context.Out.WriteLineAsync(
-                "usage: serve [--web.listen-address :9178] [--web.config.file FILE] [--data.dir DIR] [--api.token-file FILE]\n" +
-                "             [--interval.hotspots 5m] [--interval.plan 1h] [--interval.report 7d] [--stale-after 15m] [--hotspots.min-step 5m]\n" +
-                "             [source options]\n" +
-                SourceOptions.Usage + "\n" + InfluxWriteBackOptions.Usage + " (default: DATA_DIR/influx-buffer)").ConfigureAwait(false);
-            return 0;
-        }
-
         var options = AnalyzerServiceOptions.Parse(args);
         var source = SourceOptions.Create(args, context.Time);
         var writeBack = InfluxWriteBackOptions.Parse(args, Environment.GetEnvironmentVariable, Path.Combine(options.DataDirectory, "influx-buffer"));

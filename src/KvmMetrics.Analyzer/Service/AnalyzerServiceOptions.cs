@@ -1,37 +1,38 @@
 using KvmMetrics.Analyzer.Cli;
+using F = KvmMetrics.Analyzer.Cli.AnalyzerFlags.Serve;
 
 namespace KvmMetrics.Analyzer.Service;
 
 /// <summary>Options of <c>serve</c>, validated at start (a bad value stops the process with a message naming the flag).</summary>
 public sealed record AnalyzerServiceOptions
 {
-    /// <summary><c>--web.listen-address</c>, default <c>:9178</c>.</summary>
-    public string ListenAddress { get; init; } = ":9178";
+    /// <summary><c>--web.listen-address</c>.</summary>
+    public string ListenAddress { get; init; } = F.ListenAddress.Default!;
 
     /// <summary><c>--web.config.file</c>: TLS and basic auth (exporter-toolkit format); null = plain HTTP, no auth.</summary>
     public string? WebConfigFile { get; init; }
 
-    /// <summary><c>--data.dir</c>: state and weekly reports, default <c>./analyzer-data</c>.</summary>
-    public string DataDirectory { get; init; } = "analyzer-data";
+    /// <summary><c>--data.dir</c>: state and weekly reports.</summary>
+    public string DataDirectory { get; init; } = F.DataDirectory.Default!;
 
-    /// <summary><c>--interval.hotspots</c>, default 5m (1m to 1h).</summary>
-    public TimeSpan HotspotInterval { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary><c>--interval.hotspots</c>.</summary>
+    public TimeSpan HotspotInterval { get; init; } = F.HotspotInterval.Default;
 
-    /// <summary><c>--interval.plan</c> (forecasts, plan, capacity), default 1h (5m to 1d), at least the hotspot interval.</summary>
-    public TimeSpan PlanInterval { get; init; } = TimeSpan.FromHours(1);
+    /// <summary><c>--interval.plan</c> (forecasts, plan, capacity), at least the hotspot interval.</summary>
+    public TimeSpan PlanInterval { get; init; } = F.PlanInterval.Default;
 
-    /// <summary><c>--interval.report</c>, default 7d (1h to 31d).</summary>
-    public TimeSpan ReportInterval { get; init; } = TimeSpan.FromDays(7);
+    /// <summary><c>--interval.report</c>.</summary>
+    public TimeSpan ReportInterval { get; init; } = F.ReportInterval.Default;
 
-    /// <summary><c>--stale-after</c>: data older than this is reported stale, default 15m.</summary>
-    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromMinutes(15);
+    /// <summary><c>--stale-after</c>: data older than this is reported stale.</summary>
+    public TimeSpan StaleAfter { get; init; } = F.StaleAfter.Default;
 
     /// <summary>
-    /// <c>--hotspots.min-step</c>: the shortest step the hotspot rules evaluate on, default 5m (15s to 1h). The rules use the
+    /// <c>--hotspots.min-step</c>: the shortest step the hotspot rules evaluate on. The rules use the
     /// data's own spacing but never less than this, so "sustained for 3 steps" is 15 minutes by default; lower it only
     /// when the source delivers finer data (e.g. <c>--prometheus.step 15s</c>) and shorter bursts should count.
     /// </summary>
-    public TimeSpan HotspotMinStep { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan HotspotMinStep { get; init; } = F.HotspotMinStep.Default;
 
     /// <summary><c>--api.token-file</c>: when set, <c>/api/*</c> needs <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
     public string? ApiTokenFile { get; init; }
@@ -42,15 +43,15 @@ public sealed record AnalyzerServiceOptions
         ArgumentNullException.ThrowIfNull(args);
         var o = new AnalyzerServiceOptions
         {
-            ListenAddress = args.String("web.listen-address", ":9178")!,
-            WebConfigFile = args.String("web.config.file"),
-            DataDirectory = args.String("data.dir", "analyzer-data")!,
-            HotspotInterval = args.Duration("interval.hotspots", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(10), TimeSpan.FromHours(1)),
-            PlanInterval = args.Duration("interval.plan", TimeSpan.FromHours(1), TimeSpan.FromSeconds(10), TimeSpan.FromDays(1)),
-            ReportInterval = args.Duration("interval.report", TimeSpan.FromDays(7), TimeSpan.FromMinutes(1), TimeSpan.FromDays(31)),
-            StaleAfter = args.Duration("stale-after", TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(1), TimeSpan.FromDays(7)),
-            ApiTokenFile = args.String("api.token-file"),
-            HotspotMinStep = args.Duration("hotspots.min-step", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(15), TimeSpan.FromHours(1)),
+            ListenAddress = args.Get(F.ListenAddress)!,
+            WebConfigFile = args.Get(F.WebConfigFile),
+            DataDirectory = args.Get(F.DataDirectory)!,
+            HotspotInterval = args.Get(F.HotspotInterval),
+            PlanInterval = args.Get(F.PlanInterval),
+            ReportInterval = args.Get(F.ReportInterval),
+            StaleAfter = args.Get(F.StaleAfter),
+            ApiTokenFile = args.Get(F.ApiTokenFile),
+            HotspotMinStep = args.Get(F.HotspotMinStep),
         };
         o.Validate();
         return o;
@@ -77,6 +78,12 @@ public sealed record AnalyzerServiceOptions
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
             throw new UsageException("--data.dir must name a directory");
+        }
+
+        // The default is not parsed, so its path is checked here as a given one would be.
+        if (KvmMetrics.Options.PathChecks.WritableDirectory(DataDirectory, out _) is { } problem)
+        {
+            throw new UsageException($"--data.dir: '{DataDirectory}' {problem}");
         }
 
         if (ApiTokenFile is not null && !File.Exists(ApiTokenFile))

@@ -14,13 +14,8 @@ namespace KvmMetrics.Analyzer.WriteBack;
 /// </summary>
 public static class InfluxWriteBackOptions
 {
-    /// <summary>Usage lines.</summary>
-    public const string Usage =
-        "  --influx.write                     write forecasts, hotspots and migrations to InfluxDB (--influx.* connection)\n" +
-        "  --influx.write.database DB --influx.write.retention-policy RP --influx.write.bucket B   target (default: --influx.database/bucket)\n" +
-        "  --influx.write.buffer-dir DIR      on-disk buffer for results not yet written";
-
-    private static readonly string[] TargetOptions = ["influx.write.database", "influx.write.retention-policy", "influx.write.bucket", "influx.write.buffer-dir"];
+    private static readonly KvmMetrics.Options.Option<string?>[] TargetOptions =
+        [AnalyzerFlags.WriteBack.Database, AnalyzerFlags.WriteBack.RetentionPolicy, AnalyzerFlags.WriteBack.Bucket, AnalyzerFlags.WriteBack.BufferDirectory];
 
     /// <summary>Reads the options; null when <c>--influx.write</c> is absent.</summary>
     /// <param name="args">The command line.</param>
@@ -30,8 +25,8 @@ public static class InfluxWriteBackOptions
     public static InfluxWriteOptions? Parse(CommandArgs args, Func<string, string?> environment, string? defaultBufferDirectory)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var enabled = args.Flag("influx.write");
-        var values = TargetOptions.ToDictionary(o => o, o => args.String(o), StringComparer.Ordinal);
+        var enabled = args.Get(AnalyzerFlags.WriteBack.Enabled);
+        var values = TargetOptions.ToDictionary(o => o.Name, o => args.Get(o), StringComparer.Ordinal);
         if (!enabled)
         {
             var stray = values.Where(v => v.Value is not null).Select(v => "--" + v.Key).ToArray();

@@ -132,12 +132,12 @@ public sealed record InfluxPushOptions
         };
         if (Get("interval") is { } interval)
         {
-            o = DurationText.TryParse(interval, out var d) ? o with { Interval = d } : Error(o, errors, $"--influx.interval: '{interval}' is not a duration such as 15s or 1m.");
+            o = KvmMetrics.Options.Duration.TryParse(interval, out var d) ? o with { Interval = d } : Error(o, errors, $"--influx.interval: '{interval}' is not a duration such as 15s or 1m.");
         }
 
         if (Get("timeout") is { } timeout)
         {
-            o = DurationText.TryParse(timeout, out var d) ? o with { Timeout = d } : Error(o, errors, $"--influx.timeout: '{timeout}' is not a duration such as 10s.");
+            o = KvmMetrics.Options.Duration.TryParse(timeout, out var d) ? o with { Timeout = d } : Error(o, errors, $"--influx.timeout: '{timeout}' is not a duration such as 10s.");
         }
 
         if (Get("buffer-max-bytes") is { } max)

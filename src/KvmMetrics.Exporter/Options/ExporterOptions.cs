@@ -9,7 +9,7 @@ namespace KvmMetrics.Exporter.Options;
 /// Every setting of the exporter, validated. Built by <see cref="Parse"/> from command-line flags
 /// (Prometheus-exporter convention), <c>KVM_EXPORTER_*</c> environment variables and a YAML config file,
 /// in that precedence: flag &gt; environment &gt; file &gt; default. The defaults and accepted ranges are
-/// listed in <see cref="OptionTable"/> (and in docs/exporter.md, generated from it).
+/// are written once, in <see cref="ExporterFlags"/> (docs/exporter.md and <c>--help</c> are generated from them).
 /// </summary>
 public sealed record ExporterOptions
 {
@@ -19,49 +19,49 @@ public sealed record ExporterOptions
     /// <summary>Collectors that are off unless enabled with <c>--collector.NAME</c>.</summary>
     public static readonly IReadOnlySet<string> DisabledByDefault = new HashSet<string>(StringComparer.Ordinal);
 
-    /// <summary>Address to listen on, <c>[host]:port</c>. Default <c>:9177</c> (every interface).</summary>
-    public string ListenAddress { get; init; } = ":9177";
+    /// <summary>Address to listen on, <c>[host]:port</c>.</summary>
+    public string ListenAddress { get; init; } = ExporterFlags.ListenAddress.Default!;
 
-    /// <summary>Path of the metrics endpoint. Default <c>/metrics</c>.</summary>
-    public string TelemetryPath { get; init; } = "/metrics";
+    /// <summary>Path of the metrics endpoint.</summary>
+    public string TelemetryPath { get; init; } = ExporterFlags.TelemetryPath.Default!;
 
     /// <summary>Exporter-toolkit web config file (TLS, basic auth), or null.</summary>
     public string? WebConfigFile { get; init; }
 
-    /// <summary>libvirt connection URI, opened read-only. Default <c>qemu:///system</c>.</summary>
-    public string LibvirtUri { get; init; } = LibvirtOptions.DefaultUri;
+    /// <summary>libvirt connection URI, opened read-only.</summary>
+    public string LibvirtUri { get; init; } = ExporterFlags.LibvirtUri.Default!;
 
-    /// <summary>Statistics groups fetched from libvirt. Default: all.</summary>
-    public StatsGroups StatsGroups { get; init; } = StatsGroups.All;
+    /// <summary>Statistics groups fetched from libvirt.</summary>
+    public StatsGroups StatsGroups { get; init; } = ExporterFlags.StatsGroups.Default;
 
-    /// <summary>Domain chunks fetched concurrently from libvirt (1 = one bulk call). Default 4.</summary>
-    public int ParallelChunks { get; init; } = 4;
+    /// <summary>Domain chunks fetched concurrently from libvirt (1 = one bulk call).</summary>
+    public int ParallelChunks { get; init; } = ExporterFlags.ParallelChunks.Default;
 
     /// <summary>libvirt client keepalive probe interval; zero (the default) is off. On, native calls run one at a time
     /// (<see cref="LibvirtOptions.SerializeCalls"/>).</summary>
-    public TimeSpan LibvirtKeepAliveInterval { get; init; } = TimeSpan.Zero;
+    public TimeSpan LibvirtKeepAliveInterval { get; init; } = ExporterFlags.KeepAliveInterval.Default;
 
-    /// <summary>Unanswered keepalive probes before the connection is closed. Default 3.</summary>
-    public int LibvirtKeepAliveCount { get; init; } = 3;
+    /// <summary>Unanswered keepalive probes before the connection is closed.</summary>
+    public int LibvirtKeepAliveCount { get; init; } = ExporterFlags.KeepAliveCount.Default;
 
-    /// <summary>Groups that change slowly and are fetched only every <see cref="SlowRefresh"/>. Default none.</summary>
-    public StatsGroups SlowGroups { get; init; } = StatsGroups.None;
+    /// <summary>Groups that change slowly and are fetched only every <see cref="SlowRefresh"/>.</summary>
+    public StatsGroups SlowGroups { get; init; } = ExporterFlags.SlowGroups.Default;
 
-    /// <summary>How often the <see cref="SlowGroups"/> are refreshed. Default 60 s.</summary>
-    public TimeSpan SlowRefresh { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>How often the <see cref="SlowGroups"/> are refreshed.</summary>
+    public TimeSpan SlowRefresh { get; init; } = ExporterFlags.SlowRefresh.Default;
 
-    /// <summary>Per-scrape deadline. Default 10 s; capped below Prometheus' <c>X-Prometheus-Scrape-Timeout-Seconds</c>.</summary>
-    public TimeSpan ScrapeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Per-scrape deadline, capped below Prometheus' <c>X-Prometheus-Scrape-Timeout-Seconds</c>.</summary>
+    public TimeSpan ScrapeTimeout { get; init; } = ExporterFlags.ScrapeTimeout.Default;
 
-    /// <summary>Margin subtracted from Prometheus' scrape timeout header. Default 500 ms.</summary>
-    public TimeSpan ScrapeTimeoutOffset { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>Margin subtracted from Prometheus' scrape timeout header.</summary>
+    public TimeSpan ScrapeTimeoutOffset { get; init; } = ExporterFlags.ScrapeTimeoutOffset.Default;
 
     /// <summary>
     /// Background collection period; zero (the default) collects on every scrape. When set, a scrape is
     /// answered from the newest snapshot if that snapshot started at most this long ago, otherwise a fresh
     /// round runs: no served sample is older than the interval.
     /// </summary>
-    public TimeSpan CollectionInterval { get; init; } = TimeSpan.Zero;
+    public TimeSpan CollectionInterval { get; init; } = ExporterFlags.CollectionInterval.Default;
 
     /// <summary>Only domains whose name matches (anchored), or null for all.</summary>
     public Regex? DomainInclude { get; init; }
@@ -70,10 +70,10 @@ public sealed record ExporterOptions
     public Regex? DomainExclude { get; init; }
 
     /// <summary>Only these domain UUIDs (lower-case), or empty for all.</summary>
-    public IReadOnlySet<string> DomainUuids { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+    public IReadOnlySet<string> DomainUuids { get; init; } = ExporterFlags.DomainUuids.Default;
 
-    /// <summary>Minimum log level. Default Information.</summary>
-    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+    /// <summary>Minimum log level.</summary>
+    public LogLevel LogLevel { get; init; } = ExporterFlags.LogLevel.Default;
 
     /// <summary>The YAML config file that was read, or null.</summary>
     public string? ConfigFile { get; init; }
@@ -85,11 +85,11 @@ public sealed record ExporterOptions
     /// <summary>cgroup v2 mount point, or null to discover it from <c>/proc/self/mountinfo</c>.</summary>
     public string? CgroupPath { get; init; }
 
-    /// <summary>procfs mount point. Default <c>/proc</c>.</summary>
-    public string ProcPath { get; init; } = "/proc";
+    /// <summary>procfs mount point.</summary>
+    public string ProcPath { get; init; } = ExporterFlags.ProcPath.Default!;
 
-    /// <summary>sysfs mount point. Default <c>/sys</c>.</summary>
-    public string SysPath { get; init; } = "/sys";
+    /// <summary>sysfs mount point.</summary>
+    public string SysPath { get; init; } = ExporterFlags.SysPath.Default!;
 
     /// <summary>Raw <c>influx.*</c> settings (name without prefix → value), interpreted by the InfluxDB push.</summary>
     public IReadOnlyDictionary<string, string> Influx { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -2,6 +2,7 @@ using System.Text;
 using KvmMetrics.Exporter.Hosting;
 using KvmMetrics.Exporter.Options;
 using KvmMetrics.Exposition;
+using KvmMetrics.Options;
 
 namespace KvmMetrics.Exporter.Reference;
 
@@ -50,43 +51,21 @@ public static class ReferenceDocs
     }
 
     /// <summary>The generated flags table (between <see cref="FlagsBegin"/> and <see cref="FlagsEnd"/> in docs/exporter.md).</summary>
-    public static string FlagsReference()
-    {
-        var sb = new StringBuilder();
-        sb.Append("| Flag | Environment | Default | Accepted | Description |\n|---|---|---|---|---|\n");
-        foreach (var s in OptionTable.Specs)
-        {
-            sb.Append("| `--").Append(s.Name).Append("` | `").Append(s.EnvironmentVariable).Append("` | `").Append(s.Default).Append("` | ")
-              .Append(Cell(s.Accepted)).Append(" | ").Append(Cell(s.Description)).Append(" |\n");
-        }
+    public static string FlagsReference() => OptionDocs.Table(OptionTable.All, OptionTable.EnvironmentPrefix);
 
-        foreach (var c in ExporterOptions.KnownCollectors)
-        {
-            var on = !ExporterOptions.DisabledByDefault.Contains(c);
-            sb.Append("| `--[no-]collector.").Append(c).Append("` | `").Append(OptionSpec.EnvName("collector." + c)).Append("` | `")
-              .Append(on ? "true" : "false").Append("` | true, false | Enable the `").Append(c).Append("` collector. |\n");
-        }
-
-        foreach (var name in Influx.InfluxPushOptions.SettingNames)
-        {
-            sb.Append("| `--influx.").Append(name).Append("` | `").Append(OptionSpec.EnvName("influx." + name)).Append("` | see InfluxDB push | see InfluxDB push | InfluxDB push setting (docs of `InfluxPushOptions`); the push is enabled by `--influx.url`. |\n");
-        }
-
-        return sb.ToString();
-    }
-
-    /// <summary>The <c>--help</c> text.</summary>
+    /// <summary>The <c>--help</c> text: every option of <see cref="OptionTable.All"/>, the <c>--influx.*</c> push settings included.</summary>
     public static string Usage()
     {
         var sb = new StringBuilder();
-        sb.Append("usage: kvm-exporter [<flags>]\n\nPrometheus exporter for libvirt/KVM domains and their cgroups.\n\nFlags (also KVM_EXPORTER_<FLAG> environment variables and --config.file YAML keys; flag > env > file > default):\n");
-        foreach (var s in OptionTable.Specs)
-        {
-            sb.Append("  --").Append(s.Name).Append('=').Append(s.Default).Append('\n').Append("      ").Append(s.Description).Append(" Accepted: ").Append(s.Accepted).Append(".\n");
-        }
-
-        sb.Append("  --[no-]collector.NAME   Enable/disable a collector: ").Append(string.Join(", ", ExporterOptions.KnownCollectors)).Append(" (all enabled by default).\n");
-        sb.Append("  --print-metric-reference  Print docs/metrics.md.\n  --print-flags-reference   Print the flags table of docs/exporter.md.\n  --version, --help\n");
+        sb.Append("usage: kvm-exporter [<flags>]\n\nPrometheus exporter for libvirt/KVM domains and their cgroups.\n\n");
+        sb.Append("Flags (also ").Append(OptionTable.EnvironmentPrefix).Append("<FLAG> environment variables and --config.file YAML keys; flag > env > file > default).\n");
+        sb.Append("Durations: ").Append(Duration.Syntax).Append(".\n\n");
+        sb.Append(OptionDocs.Help(OptionTable.Specs.Select(s => s.Definition)));
+        sb.Append("\nCollectors (--collector.NAME enables, --no-collector.NAME disables):\n");
+        sb.Append(OptionDocs.Help(OptionTable.Collectors));
+        sb.Append("\nInfluxDB push (off unless --influx.url is set; docs/influxdb.md):\n");
+        sb.Append(OptionDocs.Help(InfluxFlags.All));
+        sb.Append("\n  --print-metric-reference  Print docs/metrics.md.\n  --print-flags-reference   Print the flags table of docs/exporter.md.\n  --version, --help\n");
         return sb.ToString();
     }
 

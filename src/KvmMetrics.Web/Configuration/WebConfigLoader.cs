@@ -355,7 +355,7 @@ public static class WebConfigLoader
             switch (key)
             {
                 case "interval":
-                    interval = GoDuration.TryParse(ctx.String(value, field), out var d) && d >= TimeSpan.Zero
+                    interval = KvmMetrics.Options.Duration.TryParse(ctx.String(value, field), out var d) && d >= TimeSpan.Zero
                         ? d
                         : throw ctx.Error(field, "is not a duration such as 1s, 500ms or 0");
                     break;

@@ -154,16 +154,4 @@ public sealed class ExporterOptionsTests
     {
         Assert.Equal(3, Parse(["--scrape.timeout=0", "--log.level=x", "--libvirt.parallel-chunks=99"]).Errors.Count);
     }
-
-    [Theory]
-    [InlineData("250ms", 250)]
-    [InlineData("10s", 10_000)]
-    [InlineData("1m30s", 90_000)]
-    [InlineData("1.5", 1_500)]
-    [InlineData("2h", 7_200_000)]
-    public void DurationText_Parses(string text, double ms)
-    {
-        Assert.True(DurationText.TryParse(text, out var d));
-        Assert.Equal(ms, d.TotalMilliseconds);
-    }
 }

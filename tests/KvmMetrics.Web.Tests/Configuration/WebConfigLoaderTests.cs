@@ -128,28 +128,4 @@ public sealed class WebConfigLoaderTests : IDisposable
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
         Assert.Contains("cannot be read", e.Message, StringComparison.Ordinal);
     }
-
-    [Theory]
-    [InlineData("0", 0)]
-    [InlineData("1s", 1)]
-    [InlineData("500ms", 0.5)]
-    [InlineData("1h30m", 5400)]
-    [InlineData("1.5m", 90)]
-    [InlineData("2us", 0.000002)]
-    public void GoDuration_Parses(string text, double seconds)
-    {
-        Assert.True(GoDuration.TryParse(text, out var d));
-        Assert.Equal(seconds, d.TotalSeconds, 9);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("1")]
-    [InlineData("s")]
-    [InlineData("1x")]
-    [InlineData("1d")]
-    public void GoDuration_RejectsInvalid(string text)
-    {
-        Assert.False(GoDuration.TryParse(text, out _));
-    }
 }

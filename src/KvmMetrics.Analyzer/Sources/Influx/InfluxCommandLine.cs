@@ -1,5 +1,6 @@
 using KvmMetrics.Analyzer.Cli;
 using KvmMetrics.Influx;
+using I = KvmMetrics.Analyzer.Cli.AnalyzerFlags.Influx;
 
 namespace KvmMetrics.Analyzer.Sources.Influx;
 
@@ -17,16 +18,6 @@ public static class InfluxCommandLine
     /// <summary>Environment variable holding the v2 token.</summary>
     public const string TokenVariable = "KVM_ANALYZER_INFLUX_TOKEN";
 
-    /// <summary>Usage lines for the connection options.</summary>
-    public const string Usage =
-        "  --influx.url URL                   InfluxDB base URL, e.g. http://influxdb:8086 (influx source, write-back)\n" +
-        "  --influx.api-version v1|v2         v1: InfluxQL over /query (default); v2: Flux over /api/v2/query\n" +
-        "  --influx.database kvm [--influx.retention-policy RP]   v1 database (default kvm, as the exporter)\n" +
-        "  --influx.org ORG --influx.bucket B  v2 organization and bucket\n" +
-        "  --influx.username U --influx.password-file F   v1 credentials (or KVM_ANALYZER_INFLUX_PASSWORD)\n" +
-        "  --influx.token-file F              v2 token (or KVM_ANALYZER_INFLUX_TOKEN)\n" +
-        "  --influx.timeout 30s               per request";
-
     /// <summary>Reads the connection options, or returns null when <c>--influx.url</c> is absent.</summary>
     /// <param name="args">The command line.</param>
     /// <param name="environment">Environment lookup (injected for tests).</param>
@@ -35,32 +26,21 @@ public static class InfluxCommandLine
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
-        var url = args.String("influx.url");
-        var apiText = args.String("influx.api-version", "v1")!;
-        var database = args.String("influx.database", "kvm");
-        var retentionPolicy = args.String("influx.retention-policy");
-        var org = args.String("influx.org");
-        var bucket = args.String("influx.bucket");
-        var username = args.String("influx.username");
-        var passwordFile = args.String("influx.password-file");
-        var tokenFile = args.String("influx.token-file");
-        var timeout = args.Duration("influx.timeout", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
-        if (url is null)
+        var uri = args.Get(I.Url);
+        var api = args.Get(I.ApiVersion) == "v2" ? InfluxApiVersion.V2 : InfluxApiVersion.V1;
+        var database = args.Get(I.Database);
+        var retentionPolicy = args.Get(I.RetentionPolicy);
+        var org = args.Get(I.Org);
+        var bucket = args.Get(I.Bucket);
+        var username = args.Get(I.Username);
+        var passwordFile = args.Get(I.PasswordFile);
+        var tokenFile = args.Get(I.TokenFile);
+        var timeout = args.Get(I.Timeout);
+        if (uri is null)
         {
             return null;
         }
 
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.UserInfo.Length > 0)
-        {
-            throw new UsageException($"--influx.url must be an absolute http(s) URL without credentials, such as http://influxdb:8086, got '{url}'");
-        }
-
-        var api = apiText.ToLowerInvariant() switch
-        {
-            "v1" or "1" => InfluxApiVersion.V1,
-            "v2" or "2" => InfluxApiVersion.V2,
-            _ => throw new UsageException($"--influx.api-version must be v1 (InfluxDB 1.x, InfluxQL) or v2 (InfluxDB 2.x, Flux), got '{apiText}'"),
-        };
         string? password = null, token = null;
         if (api == InfluxApiVersion.V1)
         {
