@@ -7,7 +7,7 @@ namespace KvmMetrics.Analyzer.Sources;
 public static class SourceOptions
 {
     /// <summary>Usage lines for the source options.</summary>
-    public const string Usage =
+    public static string Usage { get; } =
         "  --source sample|files|prometheus|influx   where the data comes from (default: sample, or files when --cluster is given)\n" +
         "  --cluster C.json --history H.csv[.gz]   files source (formats of the 'plan' command)\n" +
         "  --prometheus.url URL               Prometheus/Thanos/Mimir/VictoriaMetrics base URL (prometheus source)\n" +
@@ -15,7 +15,7 @@ public static class SourceOptions
         "  --prometheus.rate-window 1m        window of rate() (default twice the step, at least 1m; must hold 2+ scrapes)\n" +
         "  --prometheus.host-label instance   label that names the host of a domain series\n" +
         "  --influx.lookback 35d --influx.step 5m   influx source: history and window (connection options below)\n" +
-        InfluxCommandLine.Usage;
+        InfluxCommandLine.Usage + "\n" + KvmMetrics.Analyzer.Planning.PolicyFields.Usage;
 
     /// <summary>Reads the options and creates the source.</summary>
     /// <param name="args">The command line.</param>
@@ -42,7 +42,8 @@ public static class SourceOptions
             throw new UsageException($"--prometheus.host-label must be a Prometheus label name, got '{hostLabel}'");
         }
 
-        return kind switch
+        var policy = KvmMetrics.Analyzer.Planning.PolicyFields.Overrides(args);
+        IAnalysisSource source = kind switch
         {
             "sample" => new SampleSource(),
             "files" => new FileSource(
@@ -63,6 +64,7 @@ public static class SourceOptions
                 influxLookback, influxStep, time),
             _ => throw new UsageException($"--source must be sample, files, prometheus or influx, got '{kind}'"),
         };
+        return policy is null ? source : new KvmMetrics.Analyzer.Planning.PolicyOverrideSource(source, policy);
     }
 
     private static InfluxSource CreateInflux(KvmMetrics.Influx.InfluxConnectionOptions connection, TimeSpan lookback, TimeSpan step, TimeProvider? time)
