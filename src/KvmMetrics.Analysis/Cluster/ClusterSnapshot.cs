@@ -1,4 +1,4 @@
-using KvmMetrics.Analysis.Planning;
+using KvmMetrics.Analysis.Policy;
 
 namespace KvmMetrics.Analysis.Cluster;
 
@@ -15,7 +15,7 @@ public sealed record ClusterSnapshot(
     IReadOnlyList<HostSpec> Hosts,
     IReadOnlyList<VmSpec> Vms,
     PlacementConstraints Constraints,
-    PlannerPolicy Policy,
+    ClusterPolicy Policy,
     long PlanTime)
 {
     /// <summary>The host with this name, or null.</summary>

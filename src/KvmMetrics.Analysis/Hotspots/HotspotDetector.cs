@@ -20,6 +20,7 @@ public sealed class HotspotDetector(HotspotOptions? options = null, IDemandForec
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(history);
         var o = _options;
+        var p = snapshot.Policy;
         var bins = (int)Math.Max(1, o.LookbackSeconds / o.StepSeconds);
         var start = snapshot.PlanTime - (bins * o.StepSeconds);
         var stamps = Enumerable.Range(0, bins).Select(i => start + (i * o.StepSeconds)).ToArray();
@@ -41,31 +42,31 @@ public sealed class HotspotDetector(HotspotOptions? options = null, IDemandForec
 
             var cpuFraction = Sum(cpu).Select(x => x / host.CpuCores).ToArray();
             Add(findings, host.Name, "cpu-sustained", stamps, cpuFraction,
-                new HysteresisOptions(o.CpuHighWatermark, o.CpuHighWatermark - o.CpuHysteresis, o.SustainSteps, o.ClearSteps),
-                "sum of VM cpu_cores / host cpuCores", peak => peak > 0.95 ? "critical" : "warning",
-                (e, sev) => F($"{host.Name}: CPU above {o.CpuHighWatermark:0%} of {host.CpuCores} cores for {o.SustainSteps}+ consecutive {StepText(o.StepSeconds)} steps (peak {e.Peak:0%})"));
+                new HysteresisOptions(p.CpuHighWatermark, p.CpuHighWatermark - p.CpuClearMargin, p.SustainSteps, p.ClearSteps),
+                "sum of VM cpu_cores / host cpuCores", peak => peak > p.CpuCriticalPeak ? "critical" : "warning",
+                (e, sev) => F($"{host.Name}: CPU above {p.CpuHighWatermark:0%} of {host.CpuCores} cores for {p.SustainSteps}+ consecutive {StepText(o.StepSeconds)} steps (peak {e.Peak:0%})"));
 
             var memUsed = Sum(mem);
             var memFraction = memUsed.Select(x => x / host.MemoryBytes).ToArray();
             Add(findings, host.Name, "memory-used", stamps, memFraction,
-                new HysteresisOptions(o.MemoryHighWatermark, o.MemoryHighWatermark - 0.05, o.SustainSteps, o.ClearSteps),
-                "sum of VM memory_bytes / host memoryBytes", peak => peak > 0.97 ? "critical" : "warning",
-                (e, sev) => F($"{host.Name}: memory used above {o.MemoryHighWatermark:0%} (peak {e.Peak:0%})"));
+                new HysteresisOptions(p.MemoryHighWatermark, p.MemoryHighWatermark - p.MemoryClearMargin, p.SustainSteps, p.ClearSteps),
+                "sum of VM memory_bytes / host memoryBytes", peak => peak > p.MemoryCriticalPeak ? "critical" : "warning",
+                (e, sev) => F($"{host.Name}: memory used above {p.MemoryHighWatermark:0%} (peak {e.Peak:0%})"));
 
             // Headroom: free memory smaller than the largest VM of the cluster means the host can no longer
             // take in any VM of that size, e.g. during another host's evacuation.
             var headroom = memUsed.Select(u => double.IsNaN(u) ? double.NaN : largestVm / Math.Max(1.0, host.MemoryBytes - u)).ToArray();
             Add(findings, host.Name, "memory-headroom", stamps, headroom,
-                new HysteresisOptions(1.0, 0.9, o.SustainSteps, o.ClearSteps),
+                new HysteresisOptions(p.HeadroomEnterRatio, p.HeadroomClearRatio, p.SustainSteps, p.ClearSteps),
                 "largest VM memoryBytes / (host memoryBytes - sum of VM memory_bytes)", _ => "info",
                 (e, sev) => F($"{host.Name}: less free memory than the largest VM ({largestVm / 1073741824.0:0.#} GiB) needs"));
 
             var vcpus = vms.Sum(v => v.Vcpus);
             var stealPerVcpu = Sum(steal).Select(x => x / vcpus).ToArray();
             var contention = Add(findings, host.Name, "contention", stamps, stealPerVcpu,
-                new HysteresisOptions(o.StealPerVcpu, o.StealPerVcpu * 0.6, o.SustainSteps, o.ClearSteps),
-                "sum of VM cpu_steal_cores / sum of vcpus", peak => peak > 2 * o.StealPerVcpu ? "critical" : "warning",
-                (e, sev) => F($"{host.Name}: vCPUs waited {e.Peak:0.0%} of the time at peak (threshold {o.StealPerVcpu:0%})"));
+                new HysteresisOptions(p.StealPerVcpu, p.StealPerVcpu * p.StealClearFactor, p.SustainSteps, p.ClearSteps),
+                "sum of VM cpu_steal_cores / sum of vcpus", peak => peak > p.StealCriticalFactor * p.StealPerVcpu ? "critical" : "warning",
+                (e, sev) => F($"{host.Name}: vCPUs waited {e.Peak:0.0%} of the time at peak (threshold {p.StealPerVcpu:0%})"));
             if (contention is not null)
             {
                 neighbours.AddRange(NoisyNeighbours(host.Name, vms, cpu, steal, stamps, contention, snapshot.PlanTime));
@@ -81,27 +82,28 @@ public sealed class HotspotDetector(HotspotOptions? options = null, IDemandForec
     private IEnumerable<HotspotFinding> WillBeHot(ClusterSnapshot snapshot, ClusterHistory history)
     {
         var o = _options;
-        var horizonSnapshot = snapshot with { Policy = snapshot.Policy with { HorizonHours = o.ForecastHours, CpuHighWatermark = o.CpuHighWatermark } };
+        var p = snapshot.Policy;
+        var horizonSnapshot = snapshot with { Policy = p with { HorizonHours = o.ForecastHours } };
         var forecasts = snapshot.Vms
             // A VM without history adds nothing here: a finding must rest on data (the planner, by contrast,
             // assumes the full allocation and says so).
             .Select(v => _forecaster.Forecast(v.Name, history.Get(v.Name, ClusterMetrics.CpuCores), snapshot.PlanTime, o.ForecastHours, 0))
             .ToArray();
-        var model = new LoadModel(horizonSnapshot, forecasts, history);
+        var model = new LoadModel(horizonSnapshot, forecasts);
         for (var h = 0; h < model.Hosts.Length; h++)
         {
             var profile = model.P95Profile(h);
             var cores = model.Hosts[h].CpuCores;
-            var first = Array.FindIndex(profile, p => p > o.CpuHighWatermark * cores);
+            var first = Array.FindIndex(profile, x => x > p.CpuHighWatermark * cores);
             if (first < 0)
             {
                 continue;
             }
 
             var load = model.Load(h);
-            yield return new HotspotFinding(load.Host, "will-be-hot", load.ExpectedHotHours >= 2 ? "warning" : "info",
+            yield return new HotspotFinding(load.Host, "will-be-hot", load.ExpectedHotHours >= p.WillBeHotWarningHours ? "warning" : "info",
                 snapshot.PlanTime + (first * HourlyGrid.Hour), null, "p95 of forecast host cpu_cores (" + _forecaster.Name + ")",
-                o.CpuHighWatermark * cores, load.PeakP95Cores,
+                p.CpuHighWatermark * cores, load.PeakP95Cores,
                 F($"{load.Host}: forecast p95 CPU reaches {load.PeakP95Cores:0.##} of {cores} cores ({load.PeakP95Fraction:0%}) from hour {first}, {load.ExpectedHotHours:0.#} expected hot hours in the next {o.ForecastHours} h"));
         }
     }

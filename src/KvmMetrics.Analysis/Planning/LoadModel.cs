@@ -19,7 +19,7 @@ internal sealed class LoadModel
     private readonly int[][] _vmGroups;
     private readonly string[][] _groups;
 
-    public LoadModel(ClusterSnapshot snapshot, IReadOnlyList<DemandForecast> forecasts, ClusterHistory history)
+    public LoadModel(ClusterSnapshot snapshot, IReadOnlyList<DemandForecast> forecasts)
     {
         Snapshot = snapshot;
         var policy = snapshot.Policy;
@@ -39,7 +39,6 @@ internal sealed class LoadModel
         Forecasts = [.. forecasts];
         K = Math.Max(1, Forecasts.Where(f => f.Scenarios.Length > 0).Select(f => f.Scenarios.Length).DefaultIfEmpty(20).Max());
         Scenarios = [.. Forecasts.Select(f => ScenariosOf(f, K, H))];
-        CopyBytes = [.. Vms.Select(v => MemoryToCopy(v, history, snapshot.PlanTime))];
         MedianUtilisation = [.. Vms.Select((v, i) => Forecasts[i].P50.Average() / Math.Max(1, v.Vcpus))];
         _groups = [.. snapshot.Constraints.AntiAffinity.Select(g => g.Distinct().ToArray())];
         _vmGroups = [.. Vms.Select(v => Enumerable.Range(0, _groups.Length).Where(g => _groups[g].Contains(v.Name)).ToArray())];
@@ -74,8 +73,6 @@ internal sealed class LoadModel
     public DemandForecast[] Forecasts { get; }
 
     public double[][][] Scenarios { get; }
-
-    public long[] CopyBytes { get; }
 
     public double[] MedianUtilisation { get; }
 
@@ -139,32 +136,36 @@ internal sealed class LoadModel
     }
 
     public MigrationCost Cost(int vm) =>
-        MigrationCostModel.Estimate(CopyBytes[vm], MedianUtilisation[vm], Snapshot.Policy);
+        MigrationCostModel.Estimate(Vms[vm].MemoryBytes, MedianUtilisation[vm], Snapshot.Policy);
 
-    /// <summary>Null when the move is allowed, else the reason it is not.</summary>
-    public string? Infeasible(int vm, int to, bool mandatory, PlannerState state)
+    /// <summary>
+    /// Null when the move is allowed in the current state (after the moves applied so far), else why it is not.
+    /// Optional moves must also not make a host hot that is not hot now (<see cref="MoveBlockReason.WouldMakeHot"/>):
+    /// a later move must never re-create the hotspot an earlier one removed.
+    /// </summary>
+    public MoveBlock? Infeasible(int vm, int to, bool mandatory, PlannerState state)
     {
         var name = Vms[vm].Name;
         var target = Hosts[to].Name;
         if (Placement[vm] == to)
         {
-            return "it is already there";
+            return new(MoveBlockReason.AlreadyThere, "it is already there");
         }
 
         if (Pinned[vm])
         {
-            return $"{name} is pinned";
+            return new(MoveBlockReason.Pinned, $"{name} is pinned");
         }
 
         if (Draining[to])
         {
-            return $"{target} is being drained or is in maintenance";
+            return new(MoveBlockReason.TargetDraining, $"{target} is being drained or is in maintenance");
         }
 
         var free = _memoryCap[to] - MemoryAllocated[to];
         if (Vms[vm].MemoryBytes > free)
         {
-            return Invariant($"memory: {name} needs {Gib(Vms[vm].MemoryBytes)} GiB, {target} has {Gib(Math.Max(0, free))} GiB unallocated");
+            return new(MoveBlockReason.Memory, Invariant($"memory: {name} needs {Gib(Vms[vm].MemoryBytes)} GiB, {target} has {Gib(Math.Max(0, free))} GiB unallocated"));
         }
 
         foreach (var g in _vmGroups[vm])
@@ -173,7 +174,7 @@ internal sealed class LoadModel
             {
                 if (other != name && VmIndex.TryGetValue(other, out var o) && Placement[o] == to)
                 {
-                    return $"anti-affinity: {other} already runs on {target}";
+                    return new(MoveBlockReason.AntiAffinity, $"anti-affinity: {other} already runs on {target}");
                 }
             }
         }
@@ -184,7 +185,7 @@ internal sealed class LoadModel
             var last = state.LastMove(name, now);
             if (last is not null && now - last.Time < Snapshot.Policy.CooldownSeconds)
             {
-                return Invariant($"cooldown: {name} was migrated {(now - last.Time) / 3600.0:0.#} h ago (cooldown {Snapshot.Policy.CooldownSeconds / 3600.0:0.#} h)");
+                return new(MoveBlockReason.Cooldown, Invariant($"cooldown: {name} was migrated {(now - last.Time) / 3600.0:0.#} h ago (cooldown {Snapshot.Policy.CooldownSeconds / 3600.0:0.#} h)"));
             }
 
             var left = state.Migrations
@@ -192,11 +193,71 @@ internal sealed class LoadModel
                 .MaxBy(m => m.Time);
             if (left is not null)
             {
-                return Invariant($"reverse move: {name} left {target} {(now - left.Time) / 3600.0:0.#} h ago (window {Snapshot.Policy.ReverseMoveWindowSeconds / 3600.0:0.#} h)");
+                return new(MoveBlockReason.ReverseMove, Invariant($"reverse move: {name} left {target} {(now - left.Time) / 3600.0:0.#} h ago (window {Snapshot.Policy.ReverseMoveWindowSeconds / 3600.0:0.#} h)"));
+            }
+
+            var threshold = _watermark * Hosts[to].CpuCores;
+            if (!Exceeds(to, -1, threshold) && Exceeds(to, vm, threshold))
+            {
+                return new(MoveBlockReason.WouldMakeHot, Invariant(
+                    $"it would make {target} hot: forecast CPU p95 peak {PeakP95(to, -1) / Hosts[to].CpuCores:0%} -> {PeakP95(to, vm) / Hosts[to].CpuCores:0%} of {Hosts[to].CpuCores:0.##} cores, above the {_watermark:0%} watermark"));
             }
         }
 
         return null;
+    }
+
+    /// <summary>True when the host's forecast p95 peaks above the watermark (the definition of a hot host in plans).</summary>
+    public bool IsHot(int host) => Exceeds(host, -1, _watermark * Hosts[host].CpuCores);
+
+    /// <summary>Whether the hourly p95 of the host's scenario sums (VM <paramref name="plus"/> added, -1: none) exceeds the threshold in any hour.</summary>
+    private bool Exceeds(int host, int plus, double threshold)
+    {
+        var sums = _sums[host];
+        var extra = plus >= 0 ? Scenarios[plus] : null;
+        var column = new double[K];
+        for (var h = 0; h < H; h++)
+        {
+            var max = double.MinValue;
+            for (var k = 0; k < K; k++)
+            {
+                column[k] = sums[k][h] + (extra is null ? 0 : extra[k][h]);
+                max = Math.Max(max, column[k]);
+            }
+
+            // p95 <= max: only an hour whose largest scenario is above the threshold needs the quantile.
+            if (max > threshold)
+            {
+                Array.Sort(column);
+                if (Quantiles.OfSorted(column, 0.95) > threshold)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Highest hourly p95 over the horizon of the host's scenario sums, with VM <paramref name="plus"/> added (-1: none).</summary>
+    public double PeakP95(int host, int plus)
+    {
+        var sums = _sums[host];
+        var extra = plus >= 0 ? Scenarios[plus] : null;
+        var column = new double[K];
+        double peak = 0;
+        for (var h = 0; h < H; h++)
+        {
+            for (var k = 0; k < K; k++)
+            {
+                column[k] = sums[k][h] + (extra is null ? 0 : extra[k][h]);
+            }
+
+            Array.Sort(column);
+            peak = Math.Max(peak, Quantiles.OfSorted(column, 0.95));
+        }
+
+        return peak;
     }
 
     /// <summary>Members of anti-affinity groups that share a host with another member: (group, host, VMs).</summary>
@@ -314,24 +375,5 @@ internal sealed class LoadModel
         }
 
         return result;
-    }
-
-    private static long MemoryToCopy(VmSpec vm, ClusterHistory history, long planTime)
-    {
-        var series = history.Get(vm.Name, ClusterMetrics.MemoryBytes);
-        if (series is null)
-        {
-            return vm.MemoryBytes;
-        }
-
-        var lo = HourlyGrid.LowerBound(series.Timestamps, planTime - HourlyGrid.Day);
-        var hi = HourlyGrid.LowerBound(series.Timestamps, planTime);
-        if (hi <= lo)
-        {
-            return vm.MemoryBytes;
-        }
-
-        var used = Quantiles.Of(series.Values[lo..hi], 0.95);
-        return (long)Math.Clamp(used, 0, vm.MemoryBytes);
     }
 }

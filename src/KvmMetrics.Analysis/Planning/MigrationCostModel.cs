@@ -1,3 +1,5 @@
+using KvmMetrics.Analysis.Policy;
+
 namespace KvmMetrics.Analysis.Planning;
 
 /// <summary>
@@ -15,7 +17,7 @@ public static class MigrationCostModel
     /// <param name="memoryBytes">Memory to copy.</param>
     /// <param name="cpuUtilisation">Median forecast CPU / vCPUs, in [0, 1].</param>
     /// <param name="policy">Bandwidth and cost weight.</param>
-    public static MigrationCost Estimate(long memoryBytes, double cpuUtilisation, PlannerPolicy policy)
+    public static MigrationCost Estimate(long memoryBytes, double cpuUtilisation, ClusterPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
         var util = double.IsFinite(cpuUtilisation) ? Math.Clamp(cpuUtilisation, 0, 1) : 1;

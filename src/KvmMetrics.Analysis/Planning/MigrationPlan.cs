@@ -30,7 +30,7 @@ public sealed record HostLoad(
     long MemoryAllocatedBytes, long MemoryBytes, int Vms);
 
 /// <summary>Estimated cost of one live migration.</summary>
-/// <param name="MemoryBytes">Guest memory to copy (recent usage, else allocation).</param>
+/// <param name="MemoryBytes">Guest memory to copy: its allocation (a live migration sends every page at least once).</param>
 /// <param name="DirtyRatio">Dirty-page proxy: share of copied pages re-dirtied per round, from the VM's CPU utilisation.</param>
 /// <param name="TransferBytes">Estimated bytes sent including pre-copy rounds.</param>
 /// <param name="EstimatedSeconds">Estimated duration at the policy bandwidth.</param>
@@ -42,7 +42,8 @@ public sealed record MigrationCost(long MemoryBytes, double DirtyRatio, long Tra
 /// <param name="To">Target of the alternative.</param>
 /// <param name="NetBenefit">Its net benefit (NaN when it could not be evaluated).</param>
 /// <param name="Reason">Why it lost: lower benefit, or the constraint it would break.</param>
-public sealed record RejectedAlternative(string Vm, string To, double NetBenefit, string Reason);
+/// <param name="BlockedBy">The rule that refused it, or null when it was allowed but gained less.</param>
+public sealed record RejectedAlternative(string Vm, string To, double NetBenefit, string Reason, MoveBlockReason? BlockedBy = null);
 
 /// <summary>One recommended live migration with its explanation.</summary>
 /// <param name="Order">1-based position; execute in this order.</param>
@@ -58,10 +59,15 @@ public sealed record RejectedAlternative(string Vm, string To, double NetBenefit
 /// <param name="Cost">Migration cost estimate.</param>
 /// <param name="NetBenefit">Reduction of the objective (hot host-hours per day equivalent) minus the cost penalty.</param>
 /// <param name="Alternative">The best rejected alternative, or null when there was none.</param>
+/// <param name="Explanation">The move in numbers (loads before/after, VM use, migration time); <see cref="Why"/> is its text.</param>
 public sealed record PlannedMove(
     int Order, string Vm, string From, string To, MoveKind Kind, bool Mandatory, string Reason, string Trigger,
     IReadOnlyList<HostLoad> Before, IReadOnlyList<HostLoad> After, MigrationCost Cost, double NetBenefit,
-    RejectedAlternative? Alternative);
+    RejectedAlternative? Alternative, MoveExplanation Explanation)
+{
+    /// <summary>The explanation as one line for people (<see cref="MoveExplanation.Render"/>).</summary>
+    public string Why => Explanation.Render();
+}
 
 /// <summary>Something the plan could not do, stated rather than hidden.</summary>
 /// <param name="Kind">drain, anti-affinity, move-cap, no-history, ordering.</param>

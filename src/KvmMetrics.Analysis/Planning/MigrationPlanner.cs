@@ -37,7 +37,7 @@ public sealed class MigrationPlanner
             issues.Add(new PlanIssue("no-history", f.Vm, $"no {ClusterMetrics.CpuCores} history for {f.Vm} in the last days before plan time: its demand is assumed to be its full vCPU allocation"));
         }
 
-        var model = new LoadModel(snapshot, forecasts, history);
+        var model = new LoadModel(snapshot, forecasts);
         var initialPlacement = model.Placement.ToArray();
         var hostsBefore = Enumerable.Range(0, model.Hosts.Length).Select(model.Load).ToArray();
         var steps = new List<Step>();
@@ -189,7 +189,7 @@ public sealed class MigrationPlanner
         }
 
         var scan = ScanSingles(model, state, steps);
-        if (scan.Blocked is { } b && b.C.Benefit >= minBenefit && b.Why.StartsWith("move cap", StringComparison.Ordinal))
+        if (scan.Blocked is { } b && b.C.Benefit >= minBenefit && b.Why.Reason == MoveBlockReason.MoveCap)
         {
             issues.Add(new PlanIssue("move-cap", model.Vms[b.C.Vm].Name, LoadModel.Invariant(
                 $"more moves would help (next: {model.Vms[b.C.Vm].Name} to {model.Hosts[b.C.To].Name}, net benefit {b.C.Benefit:0.###}) but policy.maxMigrations={policy.MaxMigrations} is reached; the next run continues")));
@@ -210,7 +210,7 @@ public sealed class MigrationPlanner
         {
             var c = blocked.C;
             alternative = new RejectedAlternative(model.Vms[c.Vm].Name, model.Hosts[c.To].Name, LoadModel.Round(c.Benefit),
-                LoadModel.Invariant($"would gain more ({c.Benefit:0.###}) but is not allowed: {blocked.Why}"));
+                LoadModel.Invariant($"would gain more ({c.Benefit:0.###}) but is not allowed: {blocked.Why.Message}"), blocked.Why.Reason);
         }
         else if (scan.Best is { } c)
         {
@@ -390,12 +390,12 @@ public sealed class MigrationPlanner
     }
 
     /// <summary>Best feasible single optional move (except <paramref name="exclude"/>) and best blocked one, in the current state.</summary>
-    private static (Candidate? Best, (Candidate C, string Why)? Blocked) ScanSingles(LoadModel model, PlannerState state, List<Step> steps, (int Vm, int To)? exclude = null)
+    private static (Candidate? Best, (Candidate C, MoveBlock Why)? Blocked) ScanSingles(LoadModel model, PlannerState state, List<Step> steps, (int Vm, int To)? exclude = null)
     {
         var policy = model.Snapshot.Policy;
         var sourceScores = Enumerable.Range(0, model.Hosts.Length).Select(model.Score).ToArray();
         Candidate? best = null;
-        (Candidate C, string Why)? bestBlocked = null;
+        (Candidate C, MoveBlock Why)? bestBlocked = null;
         for (var vm = 0; vm < model.Vms.Length; vm++)
         {
             var from = model.Placement[vm];
@@ -416,7 +416,7 @@ public sealed class MigrationPlanner
 
                 var benefit = sourceScores[from] + sourceScores[to] - without - model.ScoreWith(to, vm, +1) - cost.Penalty;
                 var candidate = new Candidate(vm, to, benefit);
-                var why = model.Infeasible(vm, to, mandatory: false, state) ?? (capBlocked ? $"move cap: the plan already moves maxMigrations={policy.MaxMigrations} VMs" : null);
+                var why = model.Infeasible(vm, to, mandatory: false, state) ?? (capBlocked ? new MoveBlock(MoveBlockReason.MoveCap, $"move cap: the plan already moves maxMigrations={policy.MaxMigrations} VMs") : null);
                 if (why is not null)
                 {
                     if (bestBlocked is null || benefit > bestBlocked.Value.C.Benefit + 1e-12)
@@ -439,7 +439,7 @@ public sealed class MigrationPlanner
     {
         Candidate? best = null;
         Candidate? second = null;
-        (Candidate C, string Why)? blocked = null;
+        (Candidate C, MoveBlock Why)? blocked = null;
         for (var to = 0; to < model.Hosts.Length; to++)
         {
             if (to == model.Placement[vm])
@@ -474,7 +474,7 @@ public sealed class MigrationPlanner
         if (blocked is not null && (best is null || blocked.Value.C.Benefit > best.Value.Benefit))
         {
             var c = blocked.Value.C;
-            alternative = new RejectedAlternative(model.Vms[vm].Name, model.Hosts[c.To].Name, LoadModel.Round(c.Benefit), "not allowed: " + blocked.Value.Why);
+            alternative = new RejectedAlternative(model.Vms[vm].Name, model.Hosts[c.To].Name, LoadModel.Round(c.Benefit), "not allowed: " + blocked.Value.Why.Message, blocked.Value.Why.Reason);
         }
         else if (second is not null && best is not null)
         {
@@ -494,7 +494,7 @@ public sealed class MigrationPlanner
     private static List<PlannedMove> Finalise(
         ClusterSnapshot snapshot, DemandForecast[] forecasts, ClusterHistory history, int[] initialPlacement, List<Step> steps, List<PlanIssue> issues)
     {
-        var probe = new LoadModel(snapshot, forecasts, history);
+        var probe = new LoadModel(snapshot, forecasts);
         var chain = steps.Select(s => new ChainStep(probe.Vms[s.Vm].Name, probe.Hosts[s.From].Name, probe.Hosts[s.To].Name)).ToArray();
         var collapsed = MoveChains.Collapse(chain);
         var free = probe.Hosts.Select((h, i) => (h.Name, Free: (h.MemoryBytes * snapshot.Policy.MemoryOvercommit) - probe.MemoryAllocated[i]))
@@ -526,8 +526,12 @@ public sealed class MigrationPlanner
             var reason = m.Steps.Count == 1
                 ? first.Reason
                 : $"{first.Reason}; collapsed from {string.Join(" → ", new[] { m.From }.Concat(m.Steps.Select(i => probe.Hosts[steps[i].To].Name)))} into one migration";
+            var explanation = new MoveExplanation(kind, m.Vm, m.From, m.To, probe.H, snapshot.Policy.CpuHighWatermark,
+                before[0].PeakP95Fraction, after[0].PeakP95Fraction, before[1].PeakP95Fraction, after[1].PeakP95Fraction,
+                LoadModel.Round(forecasts[vm].P95.Take(probe.H).DefaultIfEmpty(0).Max()), probe.Vms[vm].Vcpus, probe.Vms[vm].MemoryBytes,
+                cost.EstimatedSeconds, snapshot.Policy.MigrationBandwidthBytesPerSecond);
             moves.Add(new PlannedMove(moves.Count + 1, m.Vm, m.From, m.To, kind, IsMandatory(kind), reason, first.Trigger,
-                before, after, cost, LoadModel.Round(benefit), last.Alternative));
+                before, after, cost, LoadModel.Round(benefit), last.Alternative, explanation));
         }
 
         return moves;

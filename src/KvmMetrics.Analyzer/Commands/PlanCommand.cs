@@ -36,6 +36,7 @@ public sealed class PlanCommand : ICommand
         var output = args.Required(AnalyzerFlags.Cluster.PlanOutput)!;
         var statePath = args.Get(AnalyzerFlags.Cluster.State) ?? PlannerStateFile.DefaultPathFor(output);
         var writeBack = InfluxWriteBackOptions.Parse(args, Environment.GetEnvironmentVariable, null);
+        var policyFlags = PolicyFields.Overrides(args);
         args.EnsureAllUsed();
 
         var inputs = AnalysisInputs.Load(clusterPath, historyPath);
@@ -52,7 +53,16 @@ public sealed class PlanCommand : ICommand
         }
 
         var snapshot = inputs.Cluster.Snapshot;
-        var hotspots = new HotspotDetector(new HotspotOptions { CpuHighWatermark = snapshot.Policy.CpuHighWatermark }).Detect(snapshot, inputs.History);
+        if (policyFlags is not null)
+        {
+            snapshot = snapshot with { Policy = policyFlags(snapshot.Policy) };
+            if (snapshot.Policy.Validate() is { } policyError)
+            {
+                throw new UsageException($"{clusterPath} with the policy flags: {policyError}");
+            }
+        }
+
+        var hotspots = new HotspotDetector().Detect(snapshot, inputs.History);
         var plan = new MigrationPlanner().Plan(snapshot, inputs.History, state);
         var document = new PlanDocument(plan.PlanTime, plan.HorizonHours, plan.Forecaster, plan.Summary, plan.Moves, plan.HostsBefore, plan.HostsAfter, plan.Issues, hotspots);
         AnalysisJson.WriteAtomically(output, AnalysisJson.Serialize(document));
@@ -74,10 +84,8 @@ public sealed class PlanCommand : ICommand
         sb.Append(c, $"expected hot host-hours {s.ExpectedHotHoursBefore:0.#} -> {s.ExpectedHotHoursAfter:0.#}, hot hosts {s.HotHostsBefore} -> {s.HotHostsAfter}, {s.TransferBytes / 1073741824.0:0.#} GiB to copy\n");
         foreach (var m in plan.Moves)
         {
-            var src = m.Before[0];
-            var dst = m.Before[1];
             sb.Append(c, $"  {m.Order}. {m.Vm}: {m.From} -> {m.To} [{m.Kind}] {m.Reason}\n");
-            sb.Append(c, $"     p95 peak {m.From} {src.PeakP95Fraction:0%} -> {m.After[0].PeakP95Fraction:0%}, {m.To} {dst.PeakP95Fraction:0%} -> {m.After[1].PeakP95Fraction:0%}; ~{m.Cost.EstimatedSeconds:0} s to migrate\n");
+            sb.Append(c, $"     {m.Why}\n");
             if (m.Alternative is { } alt)
             {
                 sb.Append(c, $"     rejected: {alt.Vm} -> {alt.To}: {alt.Reason}\n");

@@ -3,6 +3,7 @@ using System.Text.Json;
 using KvmMetrics.Analysis.Capacity;
 using KvmMetrics.Analysis.Cluster;
 using KvmMetrics.Analysis.Planning;
+using KvmMetrics.Analysis.Policy;
 using KvmMetrics.Analyzer.Cli;
 
 namespace KvmMetrics.Analyzer.Planning;
@@ -68,7 +69,7 @@ public static class ClusterJsonReader
         var hosts = r.Array(root, "hosts", required: true).Select((h, i) => r.Host(h, $"hosts[{i}]")).ToArray();
         var vms = r.Array(root, "vms", required: true).Select((v, i) => r.Vm(v, $"vms[{i}]")).ToArray();
         var constraints = root.TryGetProperty("constraints", out var c) ? r.Constraints(c) : PlacementConstraints.None;
-        var policy = root.TryGetProperty("policy", out var p) ? r.Policy(p) : new PlannerPolicy();
+        var policy = root.TryGetProperty("policy", out var p) ? r.Policy(p) : ClusterPolicy.Default;
         var capacity = root.TryGetProperty("capacity", out var cap) ? r.Capacity(cap) : new CapacityOptions();
         var hasPlanTime = root.TryGetProperty("planTime", out var t);
         var planTime = hasPlanTime ? r.Long(t, "planTime", 0, 32_503_680_000) : 0;
@@ -126,29 +127,18 @@ public static class ClusterJsonReader
             return new PlacementConstraints(groups, pinned, drain);
         }
 
-        public PlannerPolicy Policy(JsonElement e)
+        public ClusterPolicy Policy(JsonElement e)
         {
             const string at = "policy";
             Object(e, at);
-            Known(e, at, "cpuHighWatermark", "maxMigrations", "horizonHours", "minBenefit", "cooldownSeconds", "reverseMoveWindowSeconds",
-                "memoryOvercommit", "costPerGiB", "balanceWeight", "overloadWeight", "migrationBandwidthBytesPerSecond", "searchBeamWidth", "loadUncertainty");
-            var p = new PlannerPolicy();
-            return p with
+            Known(e, at, [.. PolicyFields.All.Select(f => f.Name)]);
+            var p = ClusterPolicy.Default;
+            foreach (var f in PolicyFields.All)
             {
-                CpuHighWatermark = Opt(e, "cpuHighWatermark", p.CpuHighWatermark, at),
-                MaxMigrations = (int)Opt(e, "maxMigrations", p.MaxMigrations, at, integer: true),
-                HorizonHours = (int)Opt(e, "horizonHours", p.HorizonHours, at, integer: true),
-                MinBenefit = Opt(e, "minBenefit", p.MinBenefit, at),
-                CooldownSeconds = (long)Opt(e, "cooldownSeconds", p.CooldownSeconds, at, integer: true),
-                ReverseMoveWindowSeconds = (long)Opt(e, "reverseMoveWindowSeconds", p.ReverseMoveWindowSeconds, at, integer: true),
-                MemoryOvercommit = Opt(e, "memoryOvercommit", p.MemoryOvercommit, at),
-                CostPerGiB = Opt(e, "costPerGiB", p.CostPerGiB, at),
-                BalanceWeight = Opt(e, "balanceWeight", p.BalanceWeight, at),
-                OverloadWeight = Opt(e, "overloadWeight", p.OverloadWeight, at),
-                MigrationBandwidthBytesPerSecond = Opt(e, "migrationBandwidthBytesPerSecond", p.MigrationBandwidthBytesPerSecond, at),
-                SearchBeamWidth = (int)Opt(e, "searchBeamWidth", p.SearchBeamWidth, at, integer: true),
-                LoadUncertainty = Opt(e, "loadUncertainty", p.LoadUncertainty, at),
-            };
+                p = f.Set(p, Opt(e, f.Name, f.Get(p), at, f.Integer));
+            }
+
+            return p;
         }
 
         public CapacityOptions Capacity(JsonElement e)

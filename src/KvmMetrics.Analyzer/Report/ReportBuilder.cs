@@ -64,7 +64,7 @@ public static class ReportBuilder
         var capacity = CapacityPlanner.Analyse(snapshot, history, options);
 
         progress("hotspots of the last 7 days");
-        var hotspots = new HotspotDetector(new HotspotOptions { CpuHighWatermark = watermark, StepSeconds = Hour, LookbackSeconds = 7 * Day })
+        var hotspots = new HotspotDetector(new HotspotOptions { StepSeconds = Hour, LookbackSeconds = 7 * Day })
             .Detect(snapshot, history);
 
         progress("migration plan");
@@ -348,7 +348,7 @@ public static class ReportBuilder
             I(m.Order), m.Vm, m.From, m.To, m.Kind.ToString().ToLowerInvariant(),
             Pct(m.Before[0].PeakP95Fraction) + " -> " + Pct(m.After[0].PeakP95Fraction),
             Pct(m.Before[1].PeakP95Fraction) + " -> " + Pct(m.After[1].PeakP95Fraction),
-            N(m.Cost.TransferBytes / GiB, 1), N(m.Cost.EstimatedSeconds, 0), m.Reason,
+            N(m.Cost.TransferBytes / GiB, 1), N(m.Cost.EstimatedSeconds, 0), m.Why,
             m.Alternative is { } a ? F($"{a.Vm} -> {a.To}: {a.Reason}") : "-",
         ]).ToArray();
         var table = new ReportTable("migrations", "Recommended migrations",

@@ -117,7 +117,7 @@ public sealed partial class AnalysisRunner
             ObservePlacement(fullSnapshot, now);
 
             var hot = await Run("hotspots", wall, () => Task.FromResult(new HotspotResult(now,
-                new HotspotDetector(new HotspotOptions { CpuHighWatermark = snapshot.Policy.CpuHighWatermark, StepSeconds = SampleStep(data.Series, (long)_options.HotspotMinStep.TotalSeconds) }).Detect(snapshot, history))), cancellationToken).ConfigureAwait(false);
+                new HotspotDetector(new HotspotOptions { StepSeconds = SampleStep(data.Series, (long)_options.HotspotMinStep.TotalSeconds) }).Detect(snapshot, history))), cancellationToken).ConfigureAwait(false);
             if (hot is not null)
             {
                 Update(s => s with { Hotspots = hot });

@@ -1,3 +1,4 @@
+using KvmMetrics.Analysis.Policy;
 using KvmMetrics.Analysis.Capacity;
 using KvmMetrics.Analysis.Cluster;
 using KvmMetrics.Analysis.Data;
@@ -93,7 +94,7 @@ public static class ClusterAssembler
             warnings.AddRange(serverWarnings);
         }
 
-        var snapshot = new ClusterSnapshot(hosts, vms, PlacementConstraints.None, new PlannerPolicy(), end);
+        var snapshot = new ClusterSnapshot(hosts, vms, PlacementConstraints.None, ClusterPolicy.Default, end); // --policy.* flags: PolicyOverrideSource
         return new AnalysisData(new ClusterFile(snapshot, new CapacityOptions(), true), merged, describe(hosts.Length, vms.Count), warnings, end)
         {
             HostsWithoutData = withoutData,

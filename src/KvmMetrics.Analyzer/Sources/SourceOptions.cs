@@ -28,7 +28,8 @@ public static class SourceOptions
         var influxStep = args.Get(S.Source.InfluxStep);
         var influx = InfluxCommandLine.Connection(args, environment ?? Environment.GetEnvironmentVariable);
 
-        return kind switch
+        var policy = KvmMetrics.Analyzer.Planning.PolicyFields.Overrides(args);
+        IAnalysisSource source = kind switch
         {
             "sample" => new SampleSource(),
             "files" => new FileSource(
@@ -49,6 +50,7 @@ public static class SourceOptions
                 influxLookback, influxStep, time),
             _ => throw new UsageException($"--source: '{kind}' is not a source; accepted: {S.Source.Kind.Accepted}"),
         };
+        return policy is null ? source : new KvmMetrics.Analyzer.Planning.PolicyOverrideSource(source, policy);
     }
 
     private static InfluxSource CreateInflux(KvmMetrics.Influx.InfluxConnectionOptions connection, TimeSpan lookback, TimeSpan step, TimeProvider? time)

@@ -1,3 +1,4 @@
+using KvmMetrics.Analysis.Policy;
 using System.Text.Json;
 using KvmMetrics.Analysis.Cluster;
 using KvmMetrics.Analysis.Planning;
@@ -57,7 +58,7 @@ public class MigrationPlannerTests
             [Host("a"), Host("b", memoryGiB: 24), Host("c", memoryGiB: 16)],
             [Vm("big", "a", memoryGiB: 16), Vm("m1", "a"), Vm("m2", "a")],
             new PlacementConstraints([], [], ["a"]),
-            new PlannerPolicy { MaxMigrations = 10 });
+            new ClusterPolicy { MaxMigrations = 10 });
         var history = new ClusterHistory([Cpu("big", 1), Cpu("m1", 1), Cpu("m2", 1)]);
 
         var plan = Planner.Plan(snapshot, history, PlannerState.Empty);
@@ -132,7 +133,7 @@ public class MigrationPlannerTests
     [Fact]
     public void Plan_MoveCap_IsRespected()
     {
-        var (snapshot, history) = HotCluster(policy: new PlannerPolicy { MaxMigrations = 1 });
+        var (snapshot, history) = HotCluster(policy: new ClusterPolicy { MaxMigrations = 1 });
 
         var plan = Planner.Plan(snapshot, history, PlannerState.Empty);
 
@@ -144,7 +145,7 @@ public class MigrationPlannerTests
     [Fact]
     public void Plan_ZeroCapWithDrain_ReportsTheDeferredMoves()
     {
-        var snapshot = Snapshot([Host("a"), Host("b")], [Vm("vm1", "a")], new PlacementConstraints([], [], ["a"]), new PlannerPolicy { MaxMigrations = 0 });
+        var snapshot = Snapshot([Host("a"), Host("b")], [Vm("vm1", "a")], new PlacementConstraints([], [], ["a"]), new ClusterPolicy { MaxMigrations = 0 });
 
         var plan = Planner.Plan(snapshot, new ClusterHistory([Cpu("vm1", 1)]), PlannerState.Empty);
 
@@ -155,7 +156,7 @@ public class MigrationPlannerTests
     [Fact]
     public void Plan_SecondRun_HonoursCooldownAndReverseWindowFromState()
     {
-        var policy = new PlannerPolicy { CooldownSeconds = 6 * 3600, ReverseMoveWindowSeconds = 48 * 3600, MaxMigrations = 1 };
+        var policy = new ClusterPolicy { CooldownSeconds = 6 * 3600, ReverseMoveWindowSeconds = 48 * 3600, MaxMigrations = 1 };
         var (snapshot, history) = HotCluster(policy: policy);
         var first = Planner.Plan(snapshot, history, PlannerState.Empty);
         var moved = Assert.Single(first.Moves);
@@ -227,7 +228,7 @@ public class MigrationPlannerTests
         // Host a: eight VMs of 0.95 cores on 8 cores (95%); one move leaves it at 83%, still above the 80% watermark,
         // two bring it to 71%. With only expected hot hours in the objective no single move gains anything, so a
         // best-single-move greedy stops at once; the sequence search moves two VMs.
-        var policy = new PlannerPolicy { OverloadWeight = 0, BalanceWeight = 0, LoadUncertainty = 0, MaxMigrations = 5 };
+        var policy = new ClusterPolicy { OverloadWeight = 0, BalanceWeight = 0, LoadUncertainty = 0, MaxMigrations = 5 };
         var vms = Enumerable.Range(1, 8).Select(i => Vm($"vm{i}", "a")).ToList();
         var snapshot = Snapshot([Host("a"), Host("b"), Host("c")], vms, policy: policy);
         var history = new ClusterHistory(vms.Select(v => Cpu(v.Name, 0.95)));
@@ -254,7 +255,7 @@ public class MigrationPlannerTests
         // 80%, so a plain scenario count cannot tell them apart; with load uncertainty c (50% after) beats b (75%).
         PlannedMove Only(double uncertainty)
         {
-            var policy = new PlannerPolicy { OverloadWeight = 0, BalanceWeight = 0, LoadUncertainty = uncertainty, MaxMigrations = 1 };
+            var policy = new ClusterPolicy { OverloadWeight = 0, BalanceWeight = 0, LoadUncertainty = uncertainty, MaxMigrations = 1 };
             var snapshot = Snapshot(
                 [Host("a"), Host("b"), Host("c")],
                 [Vm("mover", "a"), Vm("rest", "a"), Vm("pb", "b"), Vm("pc", "c")],
@@ -280,14 +281,14 @@ public class MigrationPlannerTests
         var vms = Enumerable.Range(1, 8).Select(i => Vm($"vm{i}", "a")).ToList();
         var history = new ClusterHistory(vms.Select(v => Cpu(v.Name, 0.95)));
         ClusterSnapshot With(double minBenefit) => Snapshot([Host("a"), Host("b"), Host("c")], vms,
-            policy: new PlannerPolicy { OverloadWeight = 0, BalanceWeight = 0, LoadUncertainty = 0, MinBenefit = minBenefit });
+            policy: new ClusterPolicy { OverloadWeight = 0, BalanceWeight = 0, LoadUncertainty = 0, MinBenefit = minBenefit });
 
         Assert.Empty(Planner.Plan(With(13), history, PlannerState.Empty).Moves);
         Assert.Equal(2, Planner.Plan(With(11), history, PlannerState.Empty).Moves.Count);
     }
 
     /// <summary>The cluster after the first plan, with a pinned 3.5-core VM next to the moved one and everything else idle.</summary>
-    private static (ClusterSnapshot Snapshot, ClusterHistory History) NewLoad(ClusterSnapshot original, PlannedMove move, long planTime, PlannerPolicy policy)
+    private static (ClusterSnapshot Snapshot, ClusterHistory History) NewLoad(ClusterSnapshot original, PlannedMove move, long planTime, ClusterPolicy policy)
     {
         var vms = original.Vms.Select(v => v.Name == move.Vm ? v with { Host = move.To } : v).Append(Vm("anchor", move.To)).ToList();
         var history = new ClusterHistory(vms.Select(v => Cpu(v.Name, v.Name == move.Vm || v.Name == "anchor" ? 3.5 : 0.1, end: planTime)));

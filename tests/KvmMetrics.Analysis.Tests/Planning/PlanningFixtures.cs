@@ -1,3 +1,4 @@
+using KvmMetrics.Analysis.Policy;
 using KvmMetrics.Analysis.Cluster;
 using KvmMetrics.Analysis.Data;
 using KvmMetrics.Analysis.Planning;
@@ -27,11 +28,11 @@ internal static class PlanningFixtures
     public static VmSpec Vm(string name, string host, int vcpus = 4, long memoryGiB = 8) => new(name, host, vcpus, memoryGiB * GiB);
 
     public static ClusterSnapshot Snapshot(
-        IReadOnlyList<HostSpec> hosts, IReadOnlyList<VmSpec> vms, PlacementConstraints? constraints = null, PlannerPolicy? policy = null, long planTime = PlanTime) =>
-        new(hosts, vms, constraints ?? PlacementConstraints.None, policy ?? new PlannerPolicy(), planTime);
+        IReadOnlyList<HostSpec> hosts, IReadOnlyList<VmSpec> vms, PlacementConstraints? constraints = null, ClusterPolicy? policy = null, long planTime = PlanTime) =>
+        new(hosts, vms, constraints ?? PlacementConstraints.None, policy ?? new ClusterPolicy(), planTime);
 
     /// <summary>One hot host (a: four VMs at 2 cores each on 8 cores), a lightly loaded one (b) and an empty one (c).</summary>
-    public static (ClusterSnapshot Snapshot, ClusterHistory History) HotCluster(PlannerPolicy? policy = null, PlacementConstraints? constraints = null, long planTime = PlanTime)
+    public static (ClusterSnapshot Snapshot, ClusterHistory History) HotCluster(ClusterPolicy? policy = null, PlacementConstraints? constraints = null, long planTime = PlanTime)
     {
         var snapshot = Snapshot(
             [Host("a"), Host("b"), Host("c")],

@@ -1,3 +1,4 @@
+using KvmMetrics.Analysis.Policy;
 using KvmMetrics.Analysis.Cluster;
 using KvmMetrics.Analyzer.Service;
 using KvmMetrics.Analyzer.Sources;
@@ -108,7 +109,7 @@ public sealed class AnalysisRunnerTests : IDisposable
     private static ClusterSnapshot TwoHosts(long planTime) => new(
         [new HostSpec("a", 8, 1L << 34), new HostSpec("b", 8, 1L << 34)],
         [new VmSpec("va", "a", 2, 1L << 30), new VmSpec("vb", "b", 2, 1L << 30)],
-        PlacementConstraints.None, new KvmMetrics.Analysis.Planning.PlannerPolicy(), planTime);
+        PlacementConstraints.None, new KvmMetrics.Analysis.Policy.ClusterPolicy(), planTime);
 
     [Fact]
     public void LeaveOutHostsWithGaps_RemovesOnlyTheHostWhoseDataStopped()
@@ -116,7 +117,7 @@ public sealed class AnalysisRunnerTests : IDisposable
         var snapshot = new ClusterSnapshot(
             [new HostSpec("a", 8, 1L << 34), new HostSpec("b", 8, 1L << 34)],
             [new VmSpec("va", "a", 2, 1L << 30), new VmSpec("vb", "b", 2, 1L << 30)],
-            PlacementConstraints.None, new KvmMetrics.Analysis.Planning.PlannerPolicy(), 100 * 3600);
+            PlacementConstraints.None, new KvmMetrics.Analysis.Policy.ClusterPolicy(), 100 * 3600);
         long[] full = [.. Enumerable.Range(0, 100).Select(i => (long)i * 3600)];
         long[] stopped = [.. Enumerable.Range(0, 90).Select(i => (long)i * 3600)];
         var history = new ClusterHistory([

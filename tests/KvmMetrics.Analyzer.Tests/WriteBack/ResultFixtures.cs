@@ -23,7 +23,8 @@ public static class ResultFixtures
     {
         HostLoad L(string host, double fraction) => new(host, 8, fraction * 8, fraction, fraction > 0.8 ? 3 : 0, 16L << 30, 64L << 30, 4);
         var move = new PlannedMove(1, "web, \"1\"", "compute-1", "compute-2", MoveKind.Hotspot, false, "compute-1 forecast p95 93% > 80%", "compute-1 cpu_cores p95",
-            [L("compute-1", 0.93), L("compute-2", 0.40)], [L("compute-1", 0.70), L("compute-2", 0.63)], new MigrationCost(4L << 30, 0.1, 5L << 30, 42.5, 0.2), 2.75, null);
+            [L("compute-1", 0.93), L("compute-2", 0.40)], [L("compute-1", 0.70), L("compute-2", 0.63)], new MigrationCost(4L << 30, 0.1, 5L << 30, 42.5, 0.2), 2.75, null,
+            new MoveExplanation(MoveKind.Hotspot, "web, \"1\"", "compute-1", "compute-2", 24, 0.8, 0.93, 0.70, 0.40, 0.63, 1.9, 2, 4L << 30, 42.5, 1.25e9));
         return new MigrationPlan(PlanTime, 24, "same-hour-p95", [move], [L("compute-1", 0.93), L("compute-2", 0.40)], [L("compute-1", 0.70), L("compute-2", 0.63)], [],
             new PlanSummary(1, 0, 3, 0, 5L << 30, 1, 0), PlannerState.Empty);
     }

@@ -1,3 +1,4 @@
+using KvmMetrics.Analysis.Policy;
 using System.Diagnostics;
 using System.Globalization;
 using KvmMetrics.Analysis.Cluster;
@@ -150,7 +151,7 @@ public sealed class BenchPlannerCommand : ICommand
     }
 
     /// <summary>Applies <c>name=value,...</c> overrides (camelCase policy field names) for tuning runs.</summary>
-    private static PlannerPolicy ApplyOverrides(PlannerPolicy policy, string text)
+    private static ClusterPolicy ApplyOverrides(ClusterPolicy policy, string text)
     {
         foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {

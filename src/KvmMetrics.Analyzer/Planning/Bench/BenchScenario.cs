@@ -1,3 +1,4 @@
+using KvmMetrics.Analysis.Policy;
 using KvmMetrics.Analysis.Cluster;
 using KvmMetrics.Analysis.Data;
 using KvmMetrics.Analysis.Planning;
@@ -79,7 +80,7 @@ internal static class ScenarioBuilder
             [.. hosts.Select(h => new HostSpec(h.Name, spec.HostCores, spec.HostMemoryBytes))],
             [.. vms.OrderBy(v => v.Name, StringComparer.Ordinal)],
             new PlacementConstraints(groups, pinned, []),
-            new PlannerPolicy { MaxMigrations = spec.MaxMigrations },
+            new ClusterPolicy { MaxMigrations = spec.MaxMigrations },
             planTime);
         var history = chosen.SelectMany(v => new[] { Cut(v.Cpu, planTime), Cut(v.Memory, planTime) }).ToArray();
         var full = chosen.ToDictionary(v => Name(v), v => v.Cpu, StringComparer.Ordinal);
