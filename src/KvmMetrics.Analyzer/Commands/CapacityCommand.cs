@@ -3,6 +3,7 @@ using System.Text;
 using KvmMetrics.Analysis.Capacity;
 using KvmMetrics.Analyzer.Cli;
 using KvmMetrics.Analyzer.Planning;
+using KvmMetrics.Analyzer.Report;
 
 namespace KvmMetrics.Analyzer.Commands;
 
@@ -42,37 +43,31 @@ public sealed class CapacityCommand : ICommand
         return 0;
     }
 
-    /// <summary>The human summary printed on stdout.</summary>
+    /// <summary>The human summary printed on stdout: the same words as the report's key figures and CLI line.</summary>
     public static string Describe(CapacityReport report, string output)
     {
         ArgumentNullException.ThrowIfNull(report);
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.Append(c, $"capacity at {DateTimeOffset.FromUnixTimeSeconds(report.Time).ToString("yyyy-MM-dd HH:mm", c)} UTC (N+{report.ReserveHosts}):\n");
+        sb.Append(c, $"capacity at {Fmt.Time(report.Time)} UTC (N+{report.ReserveHosts}):\n");
         foreach (var r in report.Resources.Where(r => r.Scope == "cluster"))
         {
-            if (double.IsNaN(r.Demand))
+            if (r.Capacity <= 0 || double.IsNaN(r.Demand))
             {
                 sb.Append(c, $"  {r.Resource,-6} {r.Note}\n");
                 continue;
             }
 
-            var scale = r.Resource == "cpu" ? 1.0 : 1073741824.0;
-            var unit = r.Resource == "cpu" ? "cores" : "GiB";
-            sb.Append(c, $"  {r.Resource,-6} demand {r.Demand / scale:0.#} of {r.UsableCapacity / scale:0.#} usable {unit} (capacity {r.Capacity / scale:0.#}, allocated {r.AllocationRatio:0.##}x), ");
-            sb.Append(c, $"full in {Days(r.DaysUntilFullExpected)} expected / {Days(r.DaysUntilFullConservative)} conservative\n");
+            var a = r.AllocationView;
+            var d = r.DemandView;
+            sb.Append(c, $"  {r.Resource,-6} allocation {Fmt.Amount(r.Resource, a.Used, CapacityBasis.Allocation)} of {Fmt.Amount(r.Resource, a.Limit, CapacityBasis.Allocation)}, ");
+            sb.Append(c, $"demand {Fmt.Amount(r.Resource, d.Used, CapacityBasis.Demand)} of {Fmt.Amount(r.Resource, d.Limit, CapacityBasis.Demand)} usable; full in {Fmt.FullIn(r, report.HorizonDays)}\n");
         }
 
         var s = report.Sizing;
-        sb.Append(c, $"  VMs: {s.Idle} idle, {s.Oversized} oversized, {s.Undersized} undersized; reclaimable {s.ReclaimableVcpus} vCPUs and {s.ReclaimableMemoryBytes / 1073741824.0:0.#} GiB\n");
+        sb.Append(c, $"  VMs: {s.Idle} idle, {s.Oversized} oversized, {s.Undersized} undersized; reclaimable net {s.NetReclaimableVcpus} vCPUs and {s.NetReclaimableMemoryBytes / Fmt.GiB:0.#} GiB\n");
+        sb.Append("  ").Append(Fmt.CapacityLine(report)).Append('\n');
         sb.Append(c, $"wrote {output}\n");
         return sb.ToString();
     }
-
-    private static string Days(double? days) => days switch
-    {
-        null => "not within horizon",
-        0 => "now",
-        _ => string.Create(CultureInfo.InvariantCulture, $"{days:0.#} days"),
-    };
 }

@@ -39,16 +39,28 @@ public static class HtmlReportWriter
         sb.Append("</section>\n");
         foreach (var section in doc.Sections)
         {
-            sb.Append("<section class=\"sec\" id=\"").Append(E(section.Id)).Append("\">\n<h2>").Append(E(section.Title)).Append("</h2>\n<p class=\"intro\">").Append(E(section.Intro)).Append("</p>\n");
+            // Page breaks: a heading must never end a page, and Chromium does not honour break-after: avoid across
+            // a figure or table that does not fit. So the section heading and intro travel with the first block in
+            // one unbreakable box, and each table travels with its own heading (tables of up to KeepRows rows).
+            var blocks = new List<string>();
             foreach (var chart in section.Charts)
             {
-                sb.Append("<figure class=\"fig\">\n<figcaption class=\"ctitle\">").Append(E(chart.Title)).Append("</figcaption>\n").Append(SvgChart.Render(chart))
-                    .Append("\n<p class=\"caption\">").Append(E(chart.Caption)).Append("</p>\n</figure>\n");
+                blocks.Add("<figure class=\"fig\">\n<figcaption class=\"ctitle\">" + E(chart.Title) + "</figcaption>\n" + SvgChart.Render(chart)
+                    + "\n<p class=\"caption\">" + E(chart.Caption) + "</p>\n</figure>\n");
             }
 
             foreach (var table in section.Tables.Where(t => !t.CsvOnly))
             {
-                Table(sb, table);
+                var t = new StringBuilder();
+                Table(t, table);
+                blocks.Add(table.Rows.Count <= KeepRows ? "<div class=\"keep\">" + t + "</div>\n" : t.ToString());
+            }
+
+            sb.Append("<section class=\"sec\" id=\"").Append(E(section.Id)).Append("\">\n<div class=\"keep\">\n<h2>").Append(E(section.Title)).Append("</h2>\n<p class=\"intro\">").Append(E(section.Intro)).Append("</p>\n");
+            sb.Append(blocks.Count > 0 ? blocks[0] : "").Append("</div>\n");
+            foreach (var b in blocks.Skip(1))
+            {
+                sb.Append(b);
             }
 
             sb.Append("</section>\n");
@@ -76,6 +88,9 @@ public static class HtmlReportWriter
         ArgumentNullException.ThrowIfNull(table);
         return table.Id + "|" + row.ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" + table.Columns[column];
     }
+
+    /// <summary>Tables with at most this many rows are kept on one page with their heading.</summary>
+    private const int KeepRows = 25;
 
     private static void Table(StringBuilder sb, ReportTable table)
     {
@@ -159,6 +174,9 @@ svg line.actual, svg line.mean { stroke-width: 2.5; }
 svg .ref { stroke-width: 1.5; fill: none; }
 svg .limit { stroke: #c81e1e; stroke-dasharray: 6 4; }
 svg .capacity { stroke: #52606d; stroke-dasharray: 2 3; }
+svg .alloclimit { stroke: #6d28d9; stroke-dasharray: 9 3; }
+svg .allocated { stroke: #6d28d9; }
+svg .xtitle { text-anchor: end; font-size: 10.5px; }
 svg .now { stroke: #3e4c59; stroke-dasharray: 3 3; }
 svg .nowlab { font-size: 11px; fill: #3e4c59; }
 .tw { overflow-x: auto; }
@@ -182,7 +200,8 @@ footer { margin-top: 30px; font-size: 12px; color: var(--muted); border-top: 1px
   nav { display: none; }
   .kpis { grid-template-columns: repeat(5, 1fr); }
   .fig, tr, .kpi { break-inside: avoid; page-break-inside: avoid; }
-  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  h2, h3, .intro, .ctitle { break-after: avoid; page-break-after: avoid; }
+  .keep { break-inside: avoid; page-break-inside: avoid; }
   .tw { overflow: visible; }
   table { font-size: 9.5px; }
   th { background: #eef2f7 !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }

@@ -6,7 +6,7 @@ namespace KvmMetrics.Analyzer.Report;
 
 /// <summary>
 /// Draws a <see cref="ReportChart"/> as inline SVG: 95% and 80% bands, observed line, forecast mean,
-/// reference lines, a "now" marker, axes with day ticks and a legend. No scripts, no external resources.
+/// reference lines, a "now" marker, axes with dated Monday ticks (with the year) and titles, and a legend. No scripts, no external resources.
 /// </summary>
 public static class SvgChart
 {
@@ -51,10 +51,12 @@ public static class SvgChart
             if (weekly)
             {
                 sb.Append(C, $"<line x1=\"{x:F1}\" x2=\"{x:F1}\" y1=\"{Top:F1}\" y2=\"{Height - Bottom:F1}\" class=\"grid\"/>");
-                sb.Append(C, $"<text x=\"{x:F1}\" y=\"{Height - Bottom + 18:F1}\" class=\"xlab\">{DateTimeOffset.FromUnixTimeSeconds(t).ToString("MMM d", C)}</text>");
+                sb.Append(C, $"<text x=\"{x:F1}\" y=\"{Height - Bottom + 18:F1}\" class=\"xlab\">{DateTimeOffset.FromUnixTimeSeconds(t).ToString("yyyy-MM-dd", C)}</text>");
             }
         }
 
+        // Axis titles: the unit on the y axis (above), the time zone on the x axis (right), so no axis is unlabelled.
+        sb.Append(C, $"<text x=\"{Width - Right:F1}\" y=\"{Height - 4:F1}\" class=\"xtitle\">date (UTC, ticks on Mondays)</text>");
         sb.Append('\n');
         Band(sb, chart, chart.Lower95, chart.Upper95, "band95", X, Y);
         Band(sb, chart, chart.Lower80, chart.Upper80, "band80", X, Y);
@@ -95,7 +97,7 @@ public static class SvgChart
             }
 
             sb.Append(C, $"<text x=\"{x + 21:F1}\" y=\"17\" class=\"legtext\">{Esc(text)}</text>");
-            x += 30 + (text.Length * 6.3);
+            x += 24 + (text.Length * 6.3);
         }
 
         sb.Append("</g>\n");

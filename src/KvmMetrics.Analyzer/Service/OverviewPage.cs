@@ -63,12 +63,12 @@ public static class OverviewPage
 
         if (status.Plan?.Capacity is { } cap)
         {
-            sb.Append("<h2>Capacity</h2><table><tr><th>Resource</th><th>Usable</th><th>Demand p95</th><th>Full in (expected)</th></tr>");
+            sb.Append("<h2>Capacity</h2><table><tr><th>Resource</th><th>Usable</th><th>Demand p95</th><th>Full in</th></tr>");
             foreach (var r in cap.Resources.Where(r => r.Scope == "cluster" && !double.IsNaN(r.Demand)))
             {
                 var scale = r.Resource == "cpu" ? 1 : Fmt.GiB;
                 sb.Append("<tr><td>").Append(E(r.Resource)).Append("</td><td>").Append(Fmt.N(r.UsableCapacity / scale)).Append("</td><td>").Append(Fmt.N(r.Demand / scale))
-                    .Append("</td><td>").Append(E(Fmt.Days(r.DaysUntilFullExpected, 365))).Append("</td></tr>");
+                    .Append("</td><td>").Append(E(Fmt.FullIn(r, cap.HorizonDays))).Append("</td></tr>");
             }
 
             sb.Append("</table>");

@@ -105,4 +105,104 @@ public class CapacityPlannerTests
         Assert.Null(TrendProjection.DaysUntil(d => d * 0.01, 5, 30));
         Assert.Equal(2.5, TrendProjection.DaysUntil(d => d * 2, 5, 30));
     }
+
+    [Fact]
+    public void Analyse_MemoryAllocatedBeyondN1_AllocationBindsAndIsFullNow()
+    {
+        // Three 64 GiB hosts: N+1 leaves 128 GiB allocatable; the VMs hold 140 GiB but use 1 GiB each.
+        var snapshot = Snapshot([Host("a", cores: 16), Host("b", cores: 16), Host("c", cores: 16)],
+            [Vm("v1", "a", vcpus: 2, memoryGiB: 60), Vm("v2", "b", vcpus: 2, memoryGiB: 40), Vm("v3", "c", vcpus: 2, memoryGiB: 40)]);
+        var history = new ClusterHistory([.. new[] { "v1", "v2", "v3" }.SelectMany(v => new[]
+        {
+            Cpu(v, 0.5, days: 30), Series(v, ClusterMetrics.MemoryBytes, _ => GiB, days: 30),
+        })]);
+
+        var report = CapacityPlanner.Analyse(snapshot, history, new CapacityOptions());
+
+        var mem = report.Cluster("memory");
+        Assert.Equal(CapacityBasis.Allocation, mem.Binding);
+        Assert.Equal(128 * GiB, mem.AllocationView.Limit, 0);
+        Assert.Equal(-12 * GiB, mem.AllocationView.Headroom, 0);
+        Assert.Equal(0, mem.Full.Days);
+        Assert.Contains("over by 12 GiB", mem.Full.Rule, StringComparison.Ordinal);
+        Assert.Equal(3 * GiB, mem.DemandView.Used, 0);
+        Assert.Null(mem.DemandView.Full.Days);
+
+        // CPU: 6 of 128 vCPUs allocatable (32 cores x 4) and flat demand: neither view has a date; demand has more room.
+        var cpu = report.Cluster("cpu");
+        Assert.Null(cpu.Full.Days);
+        Assert.False(cpu.AllocationView.Full.Projected);
+
+        // Nothing more fits, memory allocation stops it; order now, one 64 GiB host covers the 12 GiB.
+        Assert.Equal(0, report.StandardVms.Count);
+        Assert.Equal("memory allocation", report.StandardVms.LimitedBy);
+        Assert.Equal(0, report.Purchase.OrderInDays);
+        Assert.Equal("memory", report.Purchase.Resource);
+        Assert.Equal(1, report.Purchase.Hosts);
+    }
+
+    [Fact]
+    public void Analyse_DemandFullIn_IsHeadroomOverGrowth_WithAnIntervalAroundIt()
+    {
+        var snapshot = Snapshot([Host("a", cores: 10), Host("b", cores: 10), Host("c", cores: 10)], [Vm("vm1", "a", vcpus: 4), Vm("vm2", "b", vcpus: 4)]);
+        // Day-to-day wobble (same within a day) makes the trend uncertain, so the interval has width.
+        var history = new ClusterHistory([
+            Series("vm1", ClusterMetrics.CpuCores, t => 5 + (0.05 * (t - PlanTime) / 86_400.0) + (0.4 * Math.Sin(Math.Floor((t - PlanTime) / 86_400.0) * 2.3)), days: 60),
+            Series("vm2", ClusterMetrics.CpuCores, t => 5 + (0.05 * (t - PlanTime) / 86_400.0), days: 60)]);
+
+        var cpu = CapacityPlanner.Analyse(snapshot, history, new CapacityOptions()).Cluster("cpu");
+
+        Assert.Equal(CapacityBasis.Demand, cpu.Binding);
+        var d = cpu.DemandView;
+        Assert.Equal(16, d.Limit, 6);
+        Assert.True(Math.Abs((d.Headroom / d.GrowthPerDay) - cpu.Full.Days!.Value) <= 0.1, $"{d.Headroom} / {d.GrowthPerDay} vs {cpu.Full.Days}");
+        Assert.InRange(cpu.Full.Days!.Value, 50, 62); // about 6 cores of headroom at 0.1 core/day
+        Assert.True(cpu.Full.Earliest <= cpu.Full.Days && cpu.Full.Days <= cpu.Full.Latest && cpu.Full.Earliest < cpu.Full.Latest, $"{cpu.Full.Earliest} < {cpu.Full.Days} < {cpu.Full.Latest}");
+        Assert.Contains("headroom / growth", cpu.Full.Rule, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyse_StandardVms_UseTheMixAndTheTightestView()
+    {
+        // Two 16-core 64 GiB hosts, N+1: 64 vCPUs and 64 GiB allocatable, 12.8 cores usable. Four 2 vCPU / 8 GiB VMs at 0.1 core.
+        var snapshot = Snapshot([Host("a", cores: 16, memoryGiB: 64), Host("b", cores: 16, memoryGiB: 64)],
+            [Vm("v1", "a", 2, 8), Vm("v2", "a", 2, 8), Vm("v3", "b", 2, 8), Vm("v4", "b", 2, 8)]);
+        var history = new ClusterHistory([.. new[] { "v1", "v2", "v3", "v4" }.Select(v => Cpu(v, 0.1, days: 30))]);
+
+        var fit = CapacityPlanner.Analyse(snapshot, history, new CapacityOptions()).StandardVms;
+
+        Assert.Equal(4, fit.Count); // (64 - 32) GiB / 8 GiB
+        Assert.Equal("memory allocation", fit.LimitedBy);
+        Assert.Equal(28, fit.Fits["cpu allocation"]); // (64 - 8) / 2
+        Assert.Equal(124, fit.Fits["cpu demand"]); // (12.8 - 0.4) / 0.1
+        Assert.Equal(new VmSize(2, 8 * GiB, 4), Assert.Single(fit.Mix));
+        Assert.Null(CapacityPlanner.Analyse(snapshot, history, new CapacityOptions()).Purchase.OrderInDays);
+    }
+
+    [Fact]
+    public void Analyse_DiskWithCapacityAndUse_HasBothViews()
+    {
+        var snapshot = Snapshot([new HostSpec("a", 8, 64 * GiB, DiskBytes: 1000 * GiB), new HostSpec("b", 8, 64 * GiB, DiskBytes: 1000 * GiB)],
+            [new VmSpec("v1", "a", 2, 8 * GiB, DiskBytes: 600 * GiB), new VmSpec("v2", "b", 2, 8 * GiB, DiskBytes: 300 * GiB)]);
+        var history = new ClusterHistory([
+            Cpu("v1", 0.1, days: 30), Cpu("v2", 0.1, days: 30),
+            Series("v1", ClusterMetrics.DiskBytes, t => (400 * GiB) + (2.0 * GiB * (t - PlanTime) / 86_400.0), days: 30),
+            Series("v2", ClusterMetrics.DiskBytes, _ => 100 * GiB, days: 30)]);
+
+        var disk = CapacityPlanner.Analyse(snapshot, history, new CapacityOptions()).Cluster("disk");
+
+        Assert.Equal(1000 * GiB, disk.AllocationView.Limit, 0);
+        Assert.Equal(100 * GiB, disk.AllocationView.Headroom, 0);
+        Assert.Equal(800 * GiB, disk.DemandView.Limit, 0);
+        Assert.Equal(2 * GiB, disk.DemandView.GrowthPerDay, 0);
+        Assert.InRange(disk.DemandView.Full.Days!.Value, 145, 155); // (800 - 500) GiB / 2 GiB per day
+    }
+
+    [Fact]
+    public void Options_AllocationRatioOutOfRange_IsRejectedByName()
+    {
+        Assert.Contains("cpuAllocationRatio", new CapacityOptions { CpuAllocationRatio = 0 }.Validate(), StringComparison.Ordinal);
+        Assert.Contains("leadTimeDays", new CapacityOptions { LeadTimeDays = -1 }.Validate(), StringComparison.Ordinal);
+        Assert.Null(new CapacityOptions().Validate());
+    }
 }

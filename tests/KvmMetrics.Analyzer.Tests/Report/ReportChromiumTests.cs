@@ -6,6 +6,9 @@ namespace KvmMetrics.Analyzer.Tests.Report;
 [Collection(SampleReportCollection.Name)]
 public sealed class ReportChromiumTests(SampleReportFixture report)
 {
+    /// <summary>The A4 print of the bundled sample must stay a short read (9 pages when this was written).</summary>
+    private const int MaxPages = 12;
+
     private string HtmlPath => Path.Combine(report.Directory.FullName, "capacity-report.html");
 
     [SkippableFact]
@@ -70,9 +73,10 @@ public sealed class ReportChromiumTests(SampleReportFixture report)
     }
 
     [SkippableFact]
-    public async Task Pdf_IsPrintedWhenChromiumIsInstalled()
+    public async Task Pdf_IsPrinted_WithBoundedPages_AndNoHeadingLastOnAPage()
     {
         HeadlessChromium.Require();
+        Requirements.RequireTool("pdftotext");
         var dir = Directory.CreateTempSubdirectory("kvm-report-pdf-");
         try
         {
@@ -84,6 +88,22 @@ public sealed class ReportChromiumTests(SampleReportFixture report)
             Assert.True(bytes.Length > 50_000, $"PDF of {bytes.Length} bytes");
             Assert.Equal("%PDF-"u8.ToArray(), bytes[..5]);
             Assert.True(System.Text.RegularExpressions.Regex.IsMatch(System.Text.Encoding.Latin1.GetString(bytes), @"/Type /Pages[^>]*/Count ([4-9]|[1-9][0-9])"), "expected a multi-page PDF (A4 print of the report)");
+
+            // Page count bound and no page that ends with a heading or with a section's intro (its content on the next page).
+            var pages = await PdfText.PagesAsync(pdf);
+            Assert.InRange(pages.Count, 4, MaxPages);
+            var markdown = await File.ReadAllTextAsync(Path.Combine(dir.FullName, "capacity-report.md"));
+            var headings = markdown.Split('\n').Where(l => l.StartsWith('#')).Select(l => PdfText.Norm(l.TrimStart('#'))).ToHashSet(StringComparer.Ordinal);
+            var intros = markdown.Split('\n').Where(l => l.Length > 0 && !"#|<*-".Contains(l[0], StringComparison.Ordinal)).Select(PdfText.Norm).ToArray();
+            for (var i = 0; i < pages.Count - 1; i++)
+            {
+                var last = pages[i].LastOrDefault() ?? "";
+                Assert.False(headings.Contains(last), $"page {i + 1} ends with the heading '{last}'");
+                Assert.False(last.Length > 15 && intros.Any(t => t.Contains(last, StringComparison.Ordinal)), $"page {i + 1} ends inside a section intro: '{last}'");
+            }
+
+            // Dates with a year on every page that shows a date.
+            Assert.Contains(pages, p => p.Any(l => l.Contains("2026-09-07", StringComparison.Ordinal)));
         }
         finally
         {
