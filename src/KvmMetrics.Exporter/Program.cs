@@ -3,6 +3,7 @@ using KvmMetrics.Exporter.Options;
 using KvmMetrics.Exporter.Reference;
 using KvmMetrics.Exporter.Scraping;
 using KvmMetrics.Web.Configuration;
+using KvmMetrics.Web.Hosting;
 
 namespace KvmMetrics.Exporter;
 
@@ -56,22 +57,61 @@ public static class Program
             await Console.Error.WriteLineAsync("kvm-exporter: warning: " + warning).ConfigureAwait(false);
         }
 
+        var options = parsed.Options!;
+        if (ListenProbe.Check(ListenAddress.Parse(options.ListenAddress)) is { } busy)
+        {
+            return await FailAsync(PortError(options.ListenAddress, busy)).ConfigureAwait(false);
+        }
+
         ExporterApp app;
         try
         {
-            app = ExporterApp.Create(parsed.Options!);
+            app = ExporterApp.Create(options);
         }
         catch (Exception e) when (e is WebConfigException or ArgumentException or FormatException or IOException)
         {
-            await Console.Error.WriteLineAsync("kvm-exporter: error: " + e.Message).ConfigureAwait(false);
-            return UsageExitCode;
+            return await FailAsync(OneLine(e.Message)).ConfigureAwait(false);
         }
 
         await using (app.ConfigureAwait(false))
         {
-            await app.RunAsync().ConfigureAwait(false);
+            // libvirt is checked once at start so a wrong URI or a missing permission stops the service with the fix;
+            // once running, a lost connection is data (kvm_libvirt_up 0) and is retried every scrape.
+            if (await app.ProbeLibvirtAsync(options.ScrapeTimeout).ConfigureAwait(false) is { } unreachable)
+            {
+                return await FailAsync(LibvirtError(options.LibvirtUri, unreachable)).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await app.StartAsync().ConfigureAwait(false);
+            }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                return await FailAsync(PortError(options.ListenAddress, "address already in use")).ConfigureAwait(false);
+            }
+
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
         }
 
         return 0;
+    }
+
+    /// <summary>The one-line message for a listen address that cannot be bound.</summary>
+    public static string PortError(string listenAddress, string reason) =>
+        $"--web.listen-address={listenAddress}: {reason}; another exporter may hold it (Debian's prometheus-libvirt-exporter " +
+        "also defaults to :9177): stop it or pass a free --web.listen-address=[host]:port";
+
+    /// <summary>The one-line message for a libvirt daemon that cannot be reached at start.</summary>
+    public static string LibvirtError(string uri, string reason) =>
+        $"--libvirt.uri={uri}: cannot connect to libvirt ({OneLine(reason)}); start libvirtd, run as a user allowed on its " +
+        "socket (root or group libvirt), or pass the right --libvirt.uri";
+
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static async Task<int> FailAsync(string message)
+    {
+        await Console.Error.WriteLineAsync("kvm-exporter: error: " + message).ConfigureAwait(false);
+        return UsageExitCode;
     }
 }

@@ -47,8 +47,8 @@ public static class DomainStatsFields
             return false;
         }
 
-        prefix = name[..first];
-        rest = name[(second + 1)..];
+        prefix = Decoding.NameTable.Intern(name.AsSpan(0, first));
+        rest = Decoding.NameTable.Intern(name.AsSpan(second + 1));
         return true;
     }
 

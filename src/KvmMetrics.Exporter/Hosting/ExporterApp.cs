@@ -144,6 +144,31 @@ public sealed partial class ExporterApp : IAsyncDisposable
     /// <summary>Starts listening.</summary>
     public Task StartAsync(CancellationToken ct = default) => _app.StartAsync(ct);
 
+    /// <summary>Waits until the host is stopped (SIGTERM, Ctrl+C) after <see cref="StartAsync"/>.</summary>
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    /// <summary>
+    /// Opens the libvirt connection once before the HTTP port opens; returns null on success, otherwise why it failed
+    /// (libvirt's message, or that no answer came within <paramref name="timeout"/>).
+    /// </summary>
+    public async Task<string?> ProbeLibvirtAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _client.GetHostInfoAsync(cts.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (LibvirtException e)
+        {
+            return e.Message;
+        }
+        catch (OperationCanceledException)
+        {
+            return $"no answer within {timeout.TotalSeconds:0.#} s";
+        }
+    }
+
     /// <summary>Runs until the host is stopped (SIGTERM / Ctrl+C).</summary>
     public Task RunAsync() => _app.RunAsync();
 

@@ -58,17 +58,24 @@ public static class TypedParameterDecoder
             throw new TypedParameterDecodeException($"typed parameter array truncated: {count} parameters need {needed} bytes, have {raw.Length}");
         }
 
-        var result = new List<TypedParameter>(count);
+        // One array of the final size in the common case (every entry valid); shrunk only when entries were skipped.
+        var result = new TypedParameter[count];
+        var kept = 0;
         for (var i = 0; i < count; i++)
         {
             var entry = raw.Slice(i * ParameterSize, ParameterSize);
             if (TryDecodeOne(entry, strings, out var parameter))
             {
-                result.Add(parameter);
+                result[kept++] = parameter;
             }
         }
 
-        return [.. result];
+        if (kept < count)
+        {
+            Array.Resize(ref result, kept);
+        }
+
+        return result;
     }
 
     /// <summary>Decodes one 96-byte entry; false when its type is unknown or its name empty.</summary>
@@ -167,7 +174,7 @@ public static class TypedParameterDecoder
 
         if (ascii)
         {
-            return Encoding.ASCII.GetString(bytes);
+            return NameTable.InternAscii(bytes);
         }
 
         return string.Create(bytes.Length, bytes.ToArray(), static (span, src) =>

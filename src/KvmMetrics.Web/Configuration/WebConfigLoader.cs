@@ -4,7 +4,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using KvmMetrics.Web.Security;
+using KvmMetrics.Web.Cryptography;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

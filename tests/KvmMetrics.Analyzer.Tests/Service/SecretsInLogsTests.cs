@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using KvmMetrics.TestSupport;
 using KvmMetrics.TestSupport.Processes;
-using KvmMetrics.Web.Security;
+using KvmMetrics.Web.Cryptography;
 
 namespace KvmMetrics.Analyzer.Tests.Service;
 

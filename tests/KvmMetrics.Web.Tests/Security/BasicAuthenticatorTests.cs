@@ -1,5 +1,6 @@
 using System.Text;
 using KvmMetrics.TestSupport;
+using KvmMetrics.Web.Cryptography;
 using KvmMetrics.Web.Security;
 using KvmMetrics.Web.Tests.Support;
 

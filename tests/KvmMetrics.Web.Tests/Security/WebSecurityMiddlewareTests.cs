@@ -5,6 +5,7 @@ using KvmMetrics.Exposition;
 using KvmMetrics.TestSupport;
 using KvmMetrics.Web.Configuration;
 using KvmMetrics.Web.Hosting;
+using KvmMetrics.Web.Cryptography;
 using KvmMetrics.Web.Security;
 using KvmMetrics.Web.Tests.Support;
 

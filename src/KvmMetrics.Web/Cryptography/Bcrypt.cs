@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace KvmMetrics.Web.Security;
+namespace KvmMetrics.Web.Cryptography;
 
 /// <summary>
 /// bcrypt through libxcrypt's <c>crypt_r</c> and <c>crypt_gensalt_rn</c> in <c>libcrypt.so.1</c>

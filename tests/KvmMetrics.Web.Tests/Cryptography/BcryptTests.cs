@@ -1,7 +1,7 @@
 using KvmMetrics.TestSupport;
-using KvmMetrics.Web.Security;
+using KvmMetrics.Web.Cryptography;
 
-namespace KvmMetrics.Web.Tests.Security;
+namespace KvmMetrics.Web.Tests.Cryptography;
 
 public class BcryptTests
 {
