@@ -85,7 +85,7 @@ public static class Opt
             (string t, out string v, out string? p) =>
             {
                 v = choices.FirstOrDefault(c => string.Equals(c, t, StringComparison.OrdinalIgnoreCase)) ?? string.Empty;
-                p = v.Length == 0 ? "is not one of them" : null;
+                p = v.Length == 0 ? "is not one of the choices" : null;
                 return p is null;
             },
             v => v, defaultText);

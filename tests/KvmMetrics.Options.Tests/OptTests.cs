@@ -77,7 +77,7 @@ public sealed class OptTests
         Assert.True(o.TryParse("OFF", "--pdf", out var v, out _));
         Assert.Equal("off", v);
         Assert.False(o.TryParse("on", "--pdf", out _, out var error));
-        Assert.Equal("--pdf: 'on' is not one of them; accepted: auto, off", error);
+        Assert.Equal("--pdf: 'on' is not one of the choices; accepted: auto, off", error);
     }
 
     [Fact]

@@ -103,11 +103,11 @@ public static class AnalyzerFlags
     {
         /// <summary><c>--web.listen-address</c>.</summary>
         public static readonly Option<string?> ListenAddress = Opt.Text("web.listen-address", ":9178", "[host]:port with port 0..65535",
-            "Address of the JSON API, overview page and /metrics.", CheckListenAddress);
+            "Address of the JSON API, overview page and /metrics (exporter convention; port 0 picks a free one).", CheckListenAddress);
 
         /// <summary><c>--web.config.file</c>.</summary>
         public static readonly Option<string?> WebConfigFile = Opt.InputFile("web.config.file", "exporter-toolkit web config",
-            "TLS and basic auth (exporter-toolkit format); unset: plain HTTP, no auth.");
+            "TLS and basic auth in the exporter-toolkit format (shared with the exporter); /healthz never needs auth. Unset: plain HTTP, no auth.");
 
         /// <summary><c>--data.dir</c>.</summary>
         public static readonly Option<string?> DataDirectory = Opt.OutputDirectory("data.dir", "analyzer-data", "created when missing",
@@ -115,23 +115,23 @@ public static class AnalyzerFlags
 
         /// <summary><c>--api.token-file</c>.</summary>
         public static readonly Option<string?> ApiTokenFile = Opt.InputFile("api.token-file", "the token on one line",
-            "When set, /api/* needs Authorization: Bearer TOKEN.");
+            "When set, /api/* needs Authorization: Bearer TOKEN, or X-Api-Token: TOKEN when basic auth already takes Authorization; /metrics, / and /healthz do not.");
 
         /// <summary><c>--interval.hotspots</c>.</summary>
         public static readonly Option<TimeSpan> HotspotInterval = Opt.Duration("interval.hotspots", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(10), TimeSpan.FromHours(1),
-            "How often hotspots are evaluated.");
+            "How often the data is loaded and the hotspot rules run.");
 
         /// <summary><c>--interval.plan</c>.</summary>
         public static readonly Option<TimeSpan> PlanInterval = Opt.Duration("interval.plan", TimeSpan.FromHours(1), TimeSpan.FromSeconds(10), TimeSpan.FromDays(1),
-            "How often forecasts, plan and capacity are recomputed; at least --interval.hotspots.");
+            "How often forecasts (per-host and cluster, next 24 h), the migration plan and capacity are recomputed; at least --interval.hotspots.");
 
         /// <summary><c>--interval.report</c>.</summary>
         public static readonly Option<TimeSpan> ReportInterval = Opt.Duration("interval.report", TimeSpan.FromDays(7), TimeSpan.FromMinutes(1), TimeSpan.FromDays(31),
-            "How often the weekly report is written; at least --interval.plan.");
+            "How often the report is written to DATA_DIR/reports/DATE/capacity-report.{html,md,csv}; at least --interval.plan.");
 
         /// <summary><c>--stale-after</c>.</summary>
         public static readonly Option<TimeSpan> StaleAfter = Opt.Duration("stale-after", TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(1), TimeSpan.FromDays(7),
-            "Data older than this is reported stale.");
+            "Data older than this is reported stale; a host whose data lags the others by more is left out.");
 
         /// <summary><c>--hotspots.min-step</c>.</summary>
         public static readonly Option<TimeSpan> HotspotMinStep = Opt.Duration("hotspots.min-step", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(15), TimeSpan.FromHours(1),

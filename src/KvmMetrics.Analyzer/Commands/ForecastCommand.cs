@@ -3,6 +3,7 @@ using System.Text;
 using KvmMetrics.Analysis.Forecasting;
 using KvmMetrics.Analyzer.Cli;
 using KvmMetrics.Analyzer.Forecasting;
+using KvmMetrics.Analyzer.Planning;
 using KvmMetrics.Analyzer.Service;
 using KvmMetrics.Analyzer.WriteBack;
 
@@ -101,7 +102,7 @@ public sealed class ForecastCommand : ICommand
         }
         else
         {
-            await File.WriteAllTextAsync(output, text.ToString(), cancellationToken).ConfigureAwait(false);
+            AnalysisJson.WriteAtomically(output, text.ToString());
         }
 
         var baseline = forecasts.Count(f => f is { IsBaseline: true });

@@ -139,7 +139,7 @@ public static partial class ExporterFlags
         {
             if (!Guid.TryParseExact(part, "D", out var guid))
             {
-                problem = $"has '{part}', which is not a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)";
+                problem = $"contains '{part}', which is not a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)";
                 return false;
             }
 

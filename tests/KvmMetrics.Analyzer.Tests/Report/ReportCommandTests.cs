@@ -117,9 +117,9 @@ public sealed partial class ReportCommandTests(SampleReportFixture report)
     }
 
     [Theory]
-    [InlineData("--now", "yesterday", "--now must be Unix seconds")]
-    [InlineData("--pdf", "always", "--pdf must be auto or off")]
-    [InlineData("--source", "graphite", "--source must be sample, files, prometheus or influx")]
+    [InlineData("--now", "yesterday", "--now: 'yesterday' is not Unix seconds")]
+    [InlineData("--pdf", "always", "--pdf: 'always' is not one of the choices; accepted: auto, off")]
+    [InlineData("--source", "graphite", "--source: 'graphite' is not one of the choices; accepted: sample, files, prometheus, influx")]
     [InlineData("--source", "influx", "--source influx needs --influx.url")]
     public void Report_BadOption_IsAUsageErrorNamingTheOption(string option, string value, string message)
     {

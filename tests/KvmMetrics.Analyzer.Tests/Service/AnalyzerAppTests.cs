@@ -191,11 +191,11 @@ public sealed class AnalyzerAppTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "--interval.hotspots", "10m", "--interval.plan", "5m" }, "--interval.plan")]
-    [InlineData(new[] { "--interval.hotspots", "2s" }, "--interval.hotspots must be a duration")]
+    [InlineData(new[] { "--interval.hotspots", "2s" }, "--interval.hotspots: '2s' is out of range; accepted: a duration 10s..1h")]
     [InlineData(new[] { "--web.listen-address", "nonsense" }, "--web.listen-address")]
     [InlineData(new[] { "--api.token-file", "/nonexistent/token" }, "--api.token-file")]
-    [InlineData(new[] { "--hotspots.min-step", "5s" }, "--hotspots.min-step must be a duration")]
-    [InlineData(new[] { "--hotspots.min-step", "2h" }, "--hotspots.min-step must be a duration")]
+    [InlineData(new[] { "--hotspots.min-step", "5s" }, "--hotspots.min-step: '5s' is out of range; accepted: a duration 15s..1h")]
+    [InlineData(new[] { "--hotspots.min-step", "2h" }, "--hotspots.min-step: '2h' is out of range")]
     public void Options_OutOfRange_AreRejectedNamingTheFlag(string[] args, string message)
     {
         var e = Assert.Throws<UsageException>(() => AnalyzerServiceOptions.Parse(new CommandArgs(args)));

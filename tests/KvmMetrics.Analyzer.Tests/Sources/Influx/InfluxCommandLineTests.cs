@@ -12,12 +12,12 @@ public sealed class InfluxCommandLineTests
 
     [Theory]
     [InlineData("--source influx", "--source influx needs --influx.url")]
-    [InlineData("--source influx --influx.url ftp://x", "--influx.url must be an absolute http(s) URL")]
+    [InlineData("--source influx --influx.url ftp://x", "--influx.url: 'ftp://x' is not such a URL; accepted: an absolute http(s) URL")]
     [InlineData("--source influx --influx.url http://u:p@x:8086", "without credentials")]
-    [InlineData("--source influx --influx.url http://x:8086 --influx.api-version v3", "--influx.api-version must be v1")]
+    [InlineData("--source influx --influx.url http://x:8086 --influx.api-version v3", "--influx.api-version: 'v3' is not one of the choices; accepted: v1, v2")]
     [InlineData("--source influx --influx.url http://x:8086 --influx.api-version v2 --influx.org o --influx.bucket b", "needs a token: --influx.token-file FILE or the KVM_ANALYZER_INFLUX_TOKEN")]
-    [InlineData("--source influx --influx.url http://x:8086 --influx.token-file /nonexistent/token --influx.api-version v2", "--influx.token-file '/nonexistent/token' does not exist")]
-    [InlineData("--source influx --influx.url http://x:8086 --influx.step 5x", "--influx.step must be a duration")]
+    [InlineData("--source influx --influx.url http://x:8086 --influx.token-file /nonexistent/token --influx.api-version v2", "--influx.token-file: '/nonexistent/token' does not exist")]
+    [InlineData("--source influx --influx.url http://x:8086 --influx.step 5x", "--influx.step: '5x' is not a duration")]
     [InlineData("--influx.write.database results", "--influx.write.database only apply with --influx.write")]
     [InlineData("--influx.write", "--influx.write needs --influx.url")]
     public void BadOptions_NameTheOptionAndTheFix(string line, string expected)
