@@ -13,7 +13,6 @@ public static class Program
         new Commands.BacktestCommand(),
         new KvmMetrics.Analyzer.Commands.PlanCommand(),
         new KvmMetrics.Analyzer.Commands.CapacityCommand(),
-        new KvmMetrics.Analyzer.Planning.Bench.BenchPlannerCommand(),
         new KvmMetrics.Analyzer.Commands.ReportCommand(),
         new KvmMetrics.Analyzer.Commands.ServeCommand(),
         new KvmMetrics.Analyzer.Sample.BuildSampleCommand(),

@@ -5,7 +5,7 @@ namespace KvmMetrics.Analyzer.Data;
 
 /// <summary>One powered-on 5-minute sample of a Bitbrains GWA-T-12 VM, as written in the trace (MHz, KB, KB/s).</summary>
 /// <remarks>The disk and network columns are NaN when a row has fewer than 11 columns or they do not parse.</remarks>
-internal readonly record struct BitbrainsRow(
+public readonly record struct BitbrainsRow(
     long Timestamp, double Cores, double ProvisionedMhz, double UsedMhz, double MemoryProvisionedKb, double MemoryUsedKb,
     double DiskReadKbps, double DiskWriteKbps, double NetworkReceivedKbps, double NetworkTransmittedKbps)
 {
@@ -18,7 +18,7 @@ internal readonly record struct BitbrainsRow(
 /// "[ms]" timestamp column holds Unix seconds). Rows that do not parse, and powered-off rows (fewer than 1 core or
 /// no provisioned MHz, where cores in use would be 0/0), are skipped.
 /// </summary>
-internal static class BitbrainsRows
+public static class BitbrainsRows
 {
     /// <summary>The rows of VM <paramref name="id"/> in the given months of 2013, month by month in file order.</summary>
     public static IEnumerable<BitbrainsRow> Read(string directory, int id, IEnumerable<int> months)

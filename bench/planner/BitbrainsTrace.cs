@@ -2,7 +2,7 @@ using KvmMetrics.Analysis.Cluster;
 using KvmMetrics.Analysis.Data;
 using KvmMetrics.Analyzer.Data;
 
-namespace KvmMetrics.Analyzer.Planning.Bench;
+namespace KvmMetrics.Bench.Planner;
 
 /// <summary>One Bitbrains GWA-T-12 VM over all months found: allocation and usage series.</summary>
 /// <param name="Id">Trace VM id.</param>

@@ -1,6 +1,6 @@
 using KvmMetrics.Analysis.Cluster;
 
-namespace KvmMetrics.Analyzer.Planning.Bench;
+namespace KvmMetrics.Bench.Planner;
 
 /// <summary>
 /// The reference planner of the benchmark, in the manner of OpenStack Watcher's workload_stabilization: host load

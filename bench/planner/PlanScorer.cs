@@ -3,7 +3,7 @@ using System.Globalization;
 using KvmMetrics.Analysis.Data;
 using KvmMetrics.Analysis.Planning;
 
-namespace KvmMetrics.Analyzer.Planning.Bench;
+namespace KvmMetrics.Bench.Planner;
 
 /// <summary>Score of one plan on the real week after plan time.</summary>
 /// <param name="Migrations">Moves in the plan.</param>

@@ -3,7 +3,7 @@ using KvmMetrics.Analysis.Cluster;
 using KvmMetrics.Analysis.Data;
 using KvmMetrics.Analysis.Planning;
 
-namespace KvmMetrics.Analyzer.Planning.Bench;
+namespace KvmMetrics.Bench.Planner;
 
 /// <summary>Fixed parameters of one benchmark scenario (documented in docs/planning.md).</summary>
 internal sealed record ScenarioSpec(int Seed, int PlanDay, int PlanHour, int Vms, double HostCores, long HostMemoryBytes, double VcpuOvercommit, int AntiAffinityPairs, int Pinned, int MaxMigrations);

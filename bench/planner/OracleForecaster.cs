@@ -1,7 +1,7 @@
 using KvmMetrics.Analysis.Data;
 using KvmMetrics.Analysis.Planning;
 
-namespace KvmMetrics.Analyzer.Planning.Bench;
+namespace KvmMetrics.Bench.Planner;
 
 /// <summary>
 /// Benchmark-only reference: "forecasts" the real hourly demand after plan time (one scenario, filled like the
