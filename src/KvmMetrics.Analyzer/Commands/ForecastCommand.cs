@@ -30,23 +30,32 @@ public sealed class ForecastCommand : ICommand
         ArgumentNullException.ThrowIfNull(context);
         if (args.Flag("help"))
         {
-            await context.Out.WriteLineAsync("usage: forecast --history H.csv [--step 1h] [--horizon 24h] [--window 28d] [--output F.csv (default: stdout)] [--influx.write ...]\n" +
+            await context.Out.WriteLineAsync("usage: forecast --history H.csv [--step 1h] [--horizon 24h] [--window 28d] [--engine auto|median-of-7] [--output F.csv (default: stdout)]; --history may be .csv or .csv.gz [--influx.write ...]\n" +
                 InfluxWriteBackOptions.Usage + "\n" + Sources.Influx.InfluxCommandLine.Usage).ConfigureAwait(false);
             return 0;
         }
 
         var common = ForecastArgs.Parse(args);
         var output = args.String("output");
+        var engineName = args.String("engine", "auto");
+        if (engineName is not ("auto" or "median-of-7"))
+        {
+            throw new UsageException($"--engine must be 'auto' (global model with per-series choice) or 'median-of-7' (the baseline alone), got '{engineName}'");
+        }
+
         var writeBack = InfluxWriteBackOptions.Parse(args, Environment.GetEnvironmentVariable, null);
         args.EnsureAllUsed();
+        if (output is not null && Directory.Exists(output))
+        {
+            throw new UsageException($"--output '{output}' is a directory; give a file path");
+        }
 
         var loaded = HistoryLoader.Load(common.History, common.Step, context.Error);
-        var engine = new ForecastEngine(new ForecastOptions { MaxHistory = common.WindowSteps });
+        var engine = new ForecastEngine(new ForecastOptions { MaxHistory = common.WindowSteps, MedianOnly = engineName == "median-of-7" });
         var forecasts = new Forecast?[loaded.Count];
         var problems = new string?[loaded.Count];
-        var done = 0;
-        var every = Math.Max(1, loaded.Count / 10);
-        Parallel.For(0, loaded.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        var usable = new List<int>();
+        for (var i = 0; i < loaded.Count; i++)
         {
             var s = loaded[i].Series;
             if (s.Length - s.MissingCount < 2)
@@ -55,22 +64,21 @@ public sealed class ForecastCommand : ICommand
             }
             else
             {
-                forecasts[i] = engine.Forecast(s, common.HorizonSteps);
-                if (double.IsNaN(forecasts[i]!.BacktestScore))
-                {
-                    problems[i] = $"{loaded[i].Entity}/{loaded[i].Metric}: {forecasts[i]!.Reason}";
-                }
+                usable.Add(i);
             }
+        }
 
-            var count = Interlocked.Increment(ref done);
-            if (loaded.Count >= 100 && (count % every == 0 || count == loaded.Count))
+        // One call for all series: the global model is trained across them (docs/forecasting.md).
+        var results = engine.ForecastMany(usable.Select(i => loaded[i].Series).ToArray(), common.HorizonSteps, cancellationToken);
+        for (var k = 0; k < usable.Count; k++)
+        {
+            var i = usable[k];
+            forecasts[i] = results[k];
+            if (double.IsNaN(results[k].BacktestScore) && !engine.Options.MedianOnly)
             {
-                lock (context.Error)
-                {
-                    context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"forecast: {count}/{loaded.Count} series"));
-                }
+                problems[i] = $"{loaded[i].Entity}/{loaded[i].Metric}: {results[k].Reason}";
             }
-        });
+        }
 
         foreach (var problem in problems.Where(p => p is not null))
         {
@@ -82,7 +90,7 @@ public sealed class ForecastCommand : ICommand
             throw new UsageException($"no series in '{common.History}' has enough data to forecast (at least 2 observed steps of {common.Step})");
         }
 
-        var text = new StringBuilder();
+        var text = new StringBuilder(capacity: 64 + (forecasts.Length * common.HorizonSteps * 120));
         text.Append(Header).Append('\n');
         for (var i = 0; i < loaded.Count; i++)
         {

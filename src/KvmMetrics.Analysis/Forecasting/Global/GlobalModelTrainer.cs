@@ -20,13 +20,16 @@ public sealed record GlobalModelOptions
     public int MinRowsPerLeaf { get; init; } = 50;
 
     /// <summary>Training rows kept at most (a seeded random subset beyond it); bounds the training time for large fleets.</summary>
-    public int MaxRows { get; init; } = 120_000;
+    public int MaxRows { get; init; } = 60_000;
 
     /// <summary>Steps between training origins within a series.</summary>
     public int OriginStride { get; init; } = 6;
 
-    /// <summary>LightGBM threads (0 = all cores).</summary>
-    public int Threads { get; init; }
+    /// <summary>
+    /// LightGBM threads (0 = all cores). Default 1: LightGBM's OpenMP workers spin while waiting, and on a
+    /// busy 2-core machine 2 threads cost 10x the CPU of one for the same model (bench/forecast, docs/forecasting.md).
+    /// </summary>
+    public int Threads { get; init; } = 1;
 
     /// <summary>Seed of the row subsample and of LightGBM.</summary>
     public int Seed { get; init; } = 17;
