@@ -39,7 +39,9 @@ var engine = new ForecastEngine(options);
 // per series, per policy: abs error sum, count, in80, in95
 var policies = new[] { "engine", "global", "median7", "naive", "ets", "argmin{global,median7}", "avg(global,median7)", "median(global,median7,naive)", "argmin-all-margin10", "combo", "argmin{combo,global,median7}", "argmin{combo,median7}", "argmin-all-margin10-but-combo", "argmin-all" };
 var acc = new Dictionary<(int, string), double[]>();
-var keep = Enumerable.Range(0, regular.Count).Where(i => regular[i].Length >= window + 24 + (origins - 1) * 24).ToList();
+var keep = Enumerable.Range(0, regular.Count).Where(i => regular[i].Length >= window + 24 + (origins - 1) * 24
+    && Enumerable.Range(0, origins).All(j => { var s = regular[i]; var origin = s.Length - 24 - (origins - 1 - j) * 24; return s.Slice(origin - window, window).MissingCount < window; })).ToList();
+foreach (var i in Enumerable.Range(0, regular.Count).Except(keep)) Console.WriteLine($"excluded {names[i]}: too short or a window without data");
 var totalSw = System.Diagnostics.Stopwatch.StartNew();
 for (var j = 0; j < origins; j++)
 {

@@ -68,6 +68,14 @@ public static class GlobalModelTrainer
             return null;
         }
 
+        var mean = labels.Average(l => (double)l);
+        if (labels.All(l => Math.Abs(l - mean) < 1e-6))
+        {
+            // Nothing to learn (e.g. every series repeats its days exactly): LightGBM would grow split-less
+            // trees, which ML.NET 6.0's TrainedTreeEnsemble cannot represent (ArgumentNullException).
+            return new TreeEnsemble([], mean);
+        }
+
         var ml = new MLContext(options.Seed);
         var data = ml.Data.LoadFromEnumerable(Rows(features, labels), SchemaDefinition());
         var trainer = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
@@ -85,7 +93,17 @@ public static class GlobalModelTrainer
             HandleMissingValue = false,
         });
         var model = trainer.Fit(data).Model;
-        var ensemble = model.TrainedTreeEnsemble;
+        Microsoft.ML.Trainers.FastTree.RegressionTreeEnsemble ensemble;
+        try
+        {
+            ensemble = model.TrainedTreeEnsemble;
+        }
+        catch (ArgumentNullException)
+        {
+            // A split-less tree among them (see above): the labels carry almost no signal; predict their mean.
+            return new TreeEnsemble([], mean);
+        }
+
         var trees = new List<TreeEnsemble.Tree>(ensemble.Trees.Count);
         for (var t = 0; t < ensemble.Trees.Count; t++)
         {
