@@ -48,7 +48,7 @@ var o = new ForecastOptions();
 var options = o with
 {
     BacktestOrigins = (int)D("FC_B", o.BacktestOrigins), Ets = D("FC_ETS", o.Ets ? 1 : 0) > 0, RefitOnAll = D("FC_REFIT", o.RefitOnAll ? 1 : 0) > 0,
-    GuardMargin = D("FC_MARGIN", o.GuardMargin), IntervalScale = D("FC_SCALE", o.IntervalScale), GlobalModel = D("FC_GLOBAL", 1) > 0, Global = g,
+    ChallengerMargin = D("FC_MARGIN", o.ChallengerMargin), IntervalScale = D("FC_SCALE", o.IntervalScale), GlobalModel = D("FC_GLOBAL", 1) > 0, Global = g,
 };
 var sw = System.Diagnostics.Stopwatch.StartNew();
 var report = BacktestEvaluator.Evaluate(regular, new BacktestSettings(24, origins, windowDays * 24), options);

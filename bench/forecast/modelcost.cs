@@ -1,32 +1,36 @@
 #:project ../../src/KvmMetrics.Analysis/KvmMetrics.Analysis.csproj
 #:property TreatWarningsAsErrors=false
 #:property PublishAot=false
-// Per-model fit+forecast cost on a 28-day hourly synthetic series (diagnostics for tuning the engine).
+// Where the engine's time goes: ForecastEngine.ForecastMany on the same fleet with parts switched off, in one
+// process (so the ratios share the machine's load). Usage: dotnet run -c Release modelcost.cs -- FLEET.csv
 using System.Diagnostics;
+using System.Globalization;
 using KvmMetrics.Analysis.Forecasting;
 using KvmMetrics.Analysis.TimeSeries;
 
-static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
-
-var rng = new Random(1);
-var y = new double[672];
-for (var i = 0; i < y.Length; i++) y[i] = 2 + Math.Sin(2 * Math.PI * i / 24) + (0.3 * rng.NextDouble());
-var seasons = Seasonality.ForStep(3600);
-foreach (var m in ForecastEngine.DefaultModels())
+var raw = new Dictionary<string, (List<long> T, List<double> V)>();
+foreach (var line in File.ReadLines(args[0]).Skip(1))
 {
-    m.Fit(y, seasons).Forecast(24);
-    var t0 = Cpu();
-    var n = 200;
-    for (var k = 0; k < n; k++) m.Fit(y, seasons).Forecast(24);
-    var full = (Cpu() - t0) / n;
-    var warm = m.Fit(y, seasons);
-    t0 = Cpu();
-    for (var k = 0; k < n; k++) m.Fit(y, seasons, warm).Forecast(24);
-    Console.WriteLine($"{m.Name,-24} full {full,8:0.000} ms  warm {(Cpu() - t0) / n,8:0.000} ms (CPU time)");
+    var p = line.Split(',');
+    if (!raw.TryGetValue(p[1], out var s)) { s = ([], []); raw[p[1]] = s; }
+    s.T.Add(long.Parse(p[0], CultureInfo.InvariantCulture)); s.V.Add(double.Parse(p[3], CultureInfo.InvariantCulture));
 }
-var engine = new ForecastEngine();
-var series = new RegularSeries(0, 3600, y);
-engine.Forecast(series, 24);
-var c0 = Cpu();
-for (var k = 0; k < 100; k++) engine.Forecast(series, 24);
-Console.WriteLine($"engine.Forecast {(Cpu() - c0) / 100:0.00} ms CPU/series (1 thread)");
+var series = raw.Values.Select(s => Resampler.Resample(s.T.ToArray(), s.V.ToArray(), 3600)).ToArray();
+var variants = new (string, ForecastOptions)[]
+{
+    ("median-only", new ForecastOptions { MedianOnly = true }),
+    ("baselines (median, naive)", new ForecastOptions { GlobalModel = false, Ets = false }),
+    ("+ets", new ForecastOptions { GlobalModel = false }),
+    ("+global, no ets", new ForecastOptions { Ets = false }),
+    ("full", new ForecastOptions()),
+};
+new ForecastEngine(variants[^1].Item2).ForecastMany(series.Take(50).ToArray(), 24); // JIT warm-up
+foreach (var (name, options) in variants)
+{
+    var process = Process.GetCurrentProcess();
+    var cpu0 = process.TotalProcessorTime;
+    var sw = Stopwatch.StartNew();
+    new ForecastEngine(options).ForecastMany(series, 24);
+    process.Refresh();
+    Console.WriteLine(FormattableString.Invariant($"{name,-28} wall {sw.Elapsed.TotalSeconds,6:0.00} s  cpu {(process.TotalProcessorTime - cpu0).TotalSeconds,6:0.00} s  load {File.ReadAllText("/proc/loadavg").Trim()}"));
+}

@@ -23,6 +23,9 @@ public sealed class ForecastEngine
     /// <summary>Name of the guard's fallback: the median of the last 7 values at the same hour.</summary>
     public const string MedianName = "seasonal-median-7d";
 
+    /// <summary>Name of the combination: per step, the median of the global model, the 7-day same-hour median and seasonal naive.</summary>
+    public const string ComboName = "combo-median3";
+
     /// <summary>Name of damped Holt-Winters (the ETS candidate).</summary>
     public const string EtsName = "holt-winters-damped";
 
@@ -153,7 +156,7 @@ public sealed class ForecastEngine
 
         w.Origins = [.. origins];
         w.Short = origins.Count == 0;
-        w.UsesGlobal = _options.GlobalModel && !w.Short && period > 0 && w.Floor == 0 && origins[0] >= FeatureBuilder.MinimumHistory(period);
+        w.UsesGlobal = _options.GlobalModel && !_options.MedianOnly && !w.Short && period > 0 && w.Floor == 0 && origins[0] >= FeatureBuilder.MinimumHistory(period);
         return w;
     }
 
@@ -240,6 +243,12 @@ public sealed class ForecastEngine
         }
 
         var runs = new List<Run> { Baseline(w, _median, horizon) };
+        if (_options.MedianOnly)
+        {
+            Score(w, runs, horizon);
+            return;
+        }
+
         if (w.UsesGlobal && w.BacktestModel is not null)
         {
             runs.Add(GlobalRun(w, horizon));
@@ -250,7 +259,28 @@ public sealed class ForecastEngine
             runs.Add(Baseline(w, _ets, horizon));
         }
 
-        runs.Add(Baseline(w, _naive, horizon));
+        var naive = Baseline(w, _naive, horizon);
+        runs.Add(naive);
+        if (runs.FirstOrDefault(r => r.Name == GlobalName) is { } global)
+        {
+            // The median of three forecasts that err differently (learned correction, robust level, last day's
+            // shape) beat each of them on the tuning VMs (docs/forecasting.md).
+            var median = runs[0];
+            var combo = new Run(ComboName) { Backtest = new double[w.Origins.Length][] };
+            for (var o = 0; o < w.Origins.Length; o++)
+            {
+                combo.Backtest[o] = Median3(global.Backtest[o], median.Backtest[o], naive.Backtest[o]);
+            }
+
+            combo.Final = Median3(global.Final, median.Final, naive.Final);
+            runs.Insert(1, combo);
+        }
+
+        Score(w, runs, horizon);
+    }
+
+    private static void Score(SeriesWork w, List<Run> runs, int horizon)
+    {
         foreach (var run in runs)
         {
             run.Errors = new double[w.Origins.Length][];
@@ -276,6 +306,17 @@ public sealed class ForecastEngine
 
         w.Runs = runs;
         w.OriginScales = w.Origins.Select(o => ConformalCalibrator.Scale(w.Filled, o, w.Period, w.Week)).ToArray();
+    }
+
+    private static double[] Median3(double[] a, double[] b, double[] c)
+    {
+        var result = new double[a.Length];
+        for (var h = 0; h < a.Length; h++)
+        {
+            result[h] = Math.Max(Math.Min(a[h], b[h]), Math.Min(Math.Max(a[h], b[h]), c[h]));
+        }
+
+        return result;
     }
 
     private static Run Baseline(SeriesWork w, IForecaster model, int horizon)
@@ -325,8 +366,8 @@ public sealed class ForecastEngine
             return ShortHistory(w, horizon);
         }
 
-        var naiveMae = w.Runs.First(r => r.Name == _naive.Name).Mae;
-        var choice = ModelGuard.Choose(w.Runs.Select(r => new KeyValuePair<string, double>(r.Name, r.Mae)).ToArray(), MedianName, _options.GuardMargin, w.Origins.Length);
+        var naiveMae = w.Runs.FirstOrDefault(r => r.Name == _naive.Name)?.Mae ?? double.NaN;
+        var choice = ModelGuard.Choose(w.Runs.Select(r => new KeyValuePair<string, double>(r.Name, r.Mae)).ToArray(), ComboName, MedianName, _options.ChallengerMargin, w.Origins.Length);
         var finalScale = ConformalCalibrator.Scale(w.Filled, w.Filled.Length, w.Period, w.Week);
         Forecast Make(Run run, string reason, bool isBaseline)
         {

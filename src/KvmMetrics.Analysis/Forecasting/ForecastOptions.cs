@@ -14,14 +14,17 @@ public sealed record ForecastOptions
     /// <summary>Train the global model (off: only the robust baselines compete).</summary>
     public bool GlobalModel { get; init; } = true;
 
+    /// <summary>Only the median of the last 7 same hours (with conformal intervals): the benchmark's anchor.</summary>
+    public bool MedianOnly { get; init; }
+
     /// <summary>Evaluate damped Holt-Winters (ETS) as a candidate too.</summary>
     public bool Ets { get; init; } = true;
 
     /// <summary>Retrain the global model on the whole history (including the backtest window) for the final forecast.</summary>
     public bool RefitOnAll { get; init; }
 
-    /// <summary>Relative MAE improvement over the median of the last 7 same hours a model needs in the backtest to be used instead of it.</summary>
-    public double GuardMargin { get; init; }
+    /// <summary>Relative backtest MAE improvement over the combination another candidate needs to be chosen instead (see <see cref="ModelGuard"/>).</summary>
+    public double ChallengerMargin { get; init; } = 0.10;
 
     /// <summary>Multiplier on the conformal offsets (1 = the raw conformal quantiles).</summary>
     public double IntervalScale { get; init; } = 1.0;
@@ -39,9 +42,9 @@ public sealed record ForecastOptions
             throw new ArgumentOutOfRangeException(nameof(IntervalScale), IntervalScale, "must be positive and finite");
         }
 
-        if (!(GuardMargin >= 0 && GuardMargin < 1))
+        if (!(ChallengerMargin >= 0 && ChallengerMargin < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(GuardMargin), GuardMargin, "must be in [0, 1)");
+            throw new ArgumentOutOfRangeException(nameof(ChallengerMargin), ChallengerMargin, "must be in [0, 1)");
         }
 
         ArgumentNullException.ThrowIfNull(Global);

@@ -48,6 +48,10 @@ public static class AnalyzerFlags
 
         /// <summary><c>--json</c> of <c>backtest</c>.</summary>
         public static readonly Option<bool> Json = Opt.Switch("json", "Print the evaluation as JSON instead of a table.");
+
+        /// <summary><c>--engine</c>: the full engine, or the median-of-7-days baseline alone (the anchor of bench/forecast).</summary>
+        public static readonly Option<string> Engine = Opt.Choice("engine", "auto", ["auto", "median-of-7"],
+            "auto: global model with per-series choice and the median-of-7 guard; median-of-7: the baseline alone.");
     }
 
     /// <summary>Cluster snapshot commands (<c>plan</c>, <c>capacity</c>).</summary>

@@ -27,7 +27,7 @@ public sealed class ForecastCommand : ICommand
     /// <inheritdoc />
     public IReadOnlyList<KvmMetrics.Options.OptionDefinition> Options { get; } =
         [.. AnalyzerFlags.Common, AnalyzerFlags.Forecast.History, AnalyzerFlags.Forecast.Step, AnalyzerFlags.Forecast.Horizon, AnalyzerFlags.Forecast.Window,
-         AnalyzerFlags.Forecast.Output, .. AnalyzerFlags.WriteBack.All];
+         AnalyzerFlags.Forecast.Output, AnalyzerFlags.Forecast.Engine, .. AnalyzerFlags.WriteBack.All];
 
     /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, CommandContext context, CancellationToken cancellationToken)
@@ -36,16 +36,20 @@ public sealed class ForecastCommand : ICommand
         ArgumentNullException.ThrowIfNull(context);
         var common = ForecastArgs.Parse(args);
         var output = args.Get(AnalyzerFlags.Forecast.Output);
+        var engineName = args.Get(AnalyzerFlags.Forecast.Engine);
         var writeBack = InfluxWriteBackOptions.Parse(args, Environment.GetEnvironmentVariable, null);
         args.EnsureAllUsed();
+        if (output is not null && Directory.Exists(output))
+        {
+            throw new UsageException($"--output '{output}' is a directory; give a file path");
+        }
 
         var loaded = HistoryLoader.Load(common.History, common.Step, context.Error);
-        var engine = new ForecastEngine(new ForecastOptions { MaxHistory = common.WindowSteps });
+        var engine = new ForecastEngine(new ForecastOptions { MaxHistory = common.WindowSteps, MedianOnly = engineName == "median-of-7" });
         var forecasts = new Forecast?[loaded.Count];
         var problems = new string?[loaded.Count];
-        var done = 0;
-        var every = Math.Max(1, loaded.Count / 10);
-        Parallel.For(0, loaded.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        var usable = new List<int>();
+        for (var i = 0; i < loaded.Count; i++)
         {
             var s = loaded[i].Series;
             if (s.Length - s.MissingCount < 2)
@@ -54,22 +58,21 @@ public sealed class ForecastCommand : ICommand
             }
             else
             {
-                forecasts[i] = engine.Forecast(s, common.HorizonSteps);
-                if (double.IsNaN(forecasts[i]!.BacktestScore))
-                {
-                    problems[i] = $"{loaded[i].Entity}/{loaded[i].Metric}: {forecasts[i]!.Reason}";
-                }
+                usable.Add(i);
             }
+        }
 
-            var count = Interlocked.Increment(ref done);
-            if (loaded.Count >= 100 && (count % every == 0 || count == loaded.Count))
+        // One call for all series: the global model is trained across them (docs/forecasting.md).
+        var results = engine.ForecastMany(usable.Select(i => loaded[i].Series).ToArray(), common.HorizonSteps, cancellationToken);
+        for (var k = 0; k < usable.Count; k++)
+        {
+            var i = usable[k];
+            forecasts[i] = results[k];
+            if (double.IsNaN(results[k].BacktestScore) && !engine.Options.MedianOnly)
             {
-                lock (context.Error)
-                {
-                    context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"forecast: {count}/{loaded.Count} series"));
-                }
+                problems[i] = $"{loaded[i].Entity}/{loaded[i].Metric}: {results[k].Reason}";
             }
-        });
+        }
 
         foreach (var problem in problems.Where(p => p is not null))
         {
@@ -81,7 +84,7 @@ public sealed class ForecastCommand : ICommand
             throw new UsageException($"no series in '{common.History}' has enough data to forecast (at least 2 observed steps of {common.Step})");
         }
 
-        var text = new StringBuilder();
+        var text = new StringBuilder(capacity: 64 + (forecasts.Length * common.HorizonSteps * 120));
         text.Append(Header).Append('\n');
         for (var i = 0; i < loaded.Count; i++)
         {

@@ -22,6 +22,7 @@ public sealed class BacktestEvaluatorTests
         var baseline = report.Rows.Single(r => r.Model == SeasonalNaiveForecaster.DailyName);
         Assert.Equal(1.0, baseline.AvgRelMae, 9);
         Assert.True(selected.AvgRelMae < 0.95, $"selected AvgRelMAE {selected.AvgRelMae:0.000} does not beat seasonal naive");
+        Assert.True(report.Rows.Single(r => r.Model == ForecastEngine.GlobalName).AvgRelMae < 1.0);
         Assert.InRange(selected.Coverage95, 0.8, 1.0);
     }
 

@@ -20,13 +20,16 @@ public sealed record GlobalModelOptions
     public int MinRowsPerLeaf { get; init; } = 50;
 
     /// <summary>Training rows kept at most (a seeded random subset beyond it); bounds the training time for large fleets.</summary>
-    public int MaxRows { get; init; } = 120_000;
+    public int MaxRows { get; init; } = 60_000;
 
     /// <summary>Steps between training origins within a series.</summary>
     public int OriginStride { get; init; } = 6;
 
-    /// <summary>LightGBM threads (0 = all cores).</summary>
-    public int Threads { get; init; }
+    /// <summary>
+    /// LightGBM threads (0 = all cores). Default 1: LightGBM's OpenMP workers spin while waiting, and on a
+    /// busy 2-core machine 2 threads cost 10x the CPU of one for the same model (bench/forecast, docs/forecasting.md).
+    /// </summary>
+    public int Threads { get; init; } = 1;
 
     /// <summary>Seed of the row subsample and of LightGBM.</summary>
     public int Seed { get; init; } = 17;
@@ -65,6 +68,14 @@ public static class GlobalModelTrainer
             return null;
         }
 
+        var mean = labels.Average(l => (double)l);
+        if (labels.All(l => Math.Abs(l - mean) < 1e-6))
+        {
+            // Nothing to learn (e.g. every series repeats its days exactly): LightGBM would grow split-less
+            // trees, which ML.NET 6.0's TrainedTreeEnsemble cannot represent (ArgumentNullException).
+            return new TreeEnsemble([], mean);
+        }
+
         var ml = new MLContext(options.Seed);
         var data = ml.Data.LoadFromEnumerable(Rows(features, labels), SchemaDefinition());
         var trainer = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
@@ -82,7 +93,17 @@ public static class GlobalModelTrainer
             HandleMissingValue = false,
         });
         var model = trainer.Fit(data).Model;
-        var ensemble = model.TrainedTreeEnsemble;
+        Microsoft.ML.Trainers.FastTree.RegressionTreeEnsemble ensemble;
+        try
+        {
+            ensemble = model.TrainedTreeEnsemble;
+        }
+        catch (ArgumentNullException)
+        {
+            // A split-less tree among them (see above): the labels carry almost no signal; predict their mean.
+            return new TreeEnsemble([], mean);
+        }
+
         var trees = new List<TreeEnsemble.Tree>(ensemble.Trees.Count);
         for (var t = 0; t < ensemble.Trees.Count; t++)
         {
