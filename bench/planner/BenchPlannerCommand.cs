@@ -41,8 +41,9 @@ public sealed class BenchPlannerCommand : ICommand
         var forecaster = args.String("forecaster", "same-hour") switch
         {
             "same-hour" => (IDemandForecaster)new SameHourQuantileForecaster { ScenarioDays = scenarioDays },
-            "engine" => new ForecastEngineDemandForecaster(),
-            var other => throw new UsageException($"--forecaster must be same-hour or engine, got '{other}'"),
+            "engine" => new ForecastEngineDemandForecaster { ScenarioDays = scenarioDays },
+            "engine-quantiles" => new ForecastEngineDemandForecaster { JointScenarios = false },
+            var other => throw new UsageException($"--forecaster must be same-hour, engine or engine-quantiles, got '{other}'"),
         };
         args.EnsureAllUsed();
         if (!Directory.Exists(data))

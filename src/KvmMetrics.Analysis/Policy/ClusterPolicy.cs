@@ -85,12 +85,12 @@ public sealed record ClusterPolicy
     /// <summary>
     /// Minimum net benefit of an optional move, in expected hot host-hours avoided per day of horizon
     /// (after the migration cost is subtracted). In a sequence of moves that only pay off together, the sequence has to
-    /// gain this much per move. Default 0.25.
+    /// gain this much per move. Default 0.1 (tuned on the planner benchmark's training samples, docs/planning.md).
     /// </summary>
-    public double MinBenefit { get; init; } = 0.25;
+    public double MinBenefit { get; init; } = 0.1;
 
-    /// <summary>Penalty per GiB transferred by a migration, in hot host-hours per day. Default 0.02.</summary>
-    public double CostPerGiB { get; init; } = 0.02;
+    /// <summary>Penalty per GiB transferred by a migration, in hot host-hours per day. Default 0.005 (tuned on the training samples once the cost counted the whole allocation).</summary>
+    public double CostPerGiB { get; init; } = 0.005;
 
     /// <summary>
     /// Weight of the expected overload (cores above the watermark / host cores, per hour) relative to expected hot
