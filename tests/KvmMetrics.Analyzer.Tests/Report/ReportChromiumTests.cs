@@ -62,9 +62,10 @@ public sealed class ReportChromiumTests(SampleReportFixture report)
     public async Task Screenshot_OfTheWholeReport_HasChartsBelowTheKeyFigures()
     {
         HeadlessChromium.Require();
-        var png = await HeadlessChromium.ScreenshotAsync(HtmlPath, 1100, 2600);
+        var png = await HeadlessChromium.ScreenshotAsync(HtmlPath, 1100, 4200);
 
-        // The first two forecast charts (CPU, memory) sit in the top 2600 px of the page at this width.
+        // The first two forecast charts (CPU, memory) sit in the top 4200 px of the page at this width, after the
+        // cluster summary and the room-to-grow section.
         var rowsWithOrange = Enumerable.Range(0, png.Height).Count(y => Enumerable.Range(0, png.Width).Any(x => IsOrange(png.Pixel(x, y))));
         var blue = Count(png, 0, png.Width, 0, png.Height, IsBlue);
         Assert.True(rowsWithOrange > 250, $"only {rowsWithOrange} pixel rows contain forecast bands");

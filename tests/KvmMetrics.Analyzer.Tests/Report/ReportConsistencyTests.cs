@@ -108,6 +108,26 @@ public sealed partial class ReportConsistencyTests(SampleReportFixture report)
     }
 
     [Fact]
+    public void KeyFigures_AgreeWithTheirSections_ReclaimNetBuyAndHostsAfterThePlan()
+    {
+        var html = ReportCommandTests.HtmlCells(report.Html);
+        var gross = int.Parse(html["sizing-totals|0|Reclaimable vCPUs (gross)"], CultureInfo.InvariantCulture);
+        var need = int.Parse(html["sizing-totals|0|vCPUs undersized VMs need"], CultureInfo.InvariantCulture);
+        var net = html["sizing-totals|0|Reclaimable vCPUs (net)"];
+        Assert.Equal((gross - need).ToString(CultureInfo.InvariantCulture), net);
+        Assert.StartsWith(net + " vCPUs, ", Cell(html, "key-figures", "Figure", "Reclaimable, net", "Value"), StringComparison.Ordinal);
+
+        Assert.Equal(Cell(html, "purchase", "Figure", "Advice", "Value"), Cell(html, "key-figures", "Figure", "When to buy (lead time 60 d)", "Value"));
+        var hosts = int.Parse(Cell(html, "purchase", "Figure", "Hosts to add (median host size)", "Value"), CultureInfo.InvariantCulture);
+        Assert.EndsWith(": " + hosts + (hosts == 1 ? " host" : " hosts"), Cell(html, "purchase", "Figure", "Advice", "Value"), StringComparison.Ordinal);
+
+        var after = Rows(html, "cluster-after-plan");
+        Assert.Equal(7, after.Count);
+        var vmsAfter = after.Sum(r => int.Parse(html[$"cluster-after-plan|{r}|VMs"].Split(" -> ")[1], CultureInfo.InvariantCulture));
+        Assert.Equal(48, vmsAfter);
+    }
+
+    [Fact]
     public void Report_StatesForecastQualityInWords_AndScoresFourWeeks()
     {
         var html = ReportCommandTests.HtmlCells(report.Html);
