@@ -64,4 +64,10 @@ log "helm: $("$helm_bin" version --short 2>/dev/null || echo 'NOT WORKING')"
 
 log "dotnet restore"
 dotnet restore "$root/KvmMetrics.sln" --verbosity quiet >/dev/null
+
+# The exporter's shipped form: the Native AOT binary (docs/deploy.md). SKIP_AOT=1 skips it (about 1.5 min on 2 cores).
+if [ "${SKIP_AOT:-0}" != 1 ]; then
+  log "publishing the exporter (Native AOT) to out/exporter-aot"
+  dotnet publish "$root/src/KvmMetrics.Exporter" -c Release -r linux-x64 -o "$root/out/exporter-aot" --nologo -v quiet >/dev/null
+fi
 log "done"

@@ -224,6 +224,8 @@ def main():
     ap.add_argument("--phase-seconds", type=float, default=900)
     ap.add_argument("--warmup", type=int, default=20, help="back-to-back scrapes before measuring (steady state)")
     a = ap.parse_args()
+    # A background run ignores SIGINT: make SIGTERM unwind through the finally below, which removes the guests.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     counts = [int(x) for x in a.domains.split(",")]
     dtype = domain_type()
     prefix = "kmtbench-e3-" + "%06x" % random.randrange(1 << 24)
@@ -283,7 +285,7 @@ def main():
         f"Measured {started} to {time.strftime('%H:%M UTC', time.gmtime())} on this 2-core machine shared with other work (guests: {dtype}, 1 halted + the rest paused; "
         f"load average at the start of each domain count: {'; '.join(' '.join(l) for l in loads)}; at the end: {' '.join(load)}). "
         f"Anchor and ours: {a.scrapes} scrapes per row, back to back after {a.warmup} warm-up scrapes, RSS read after the last one; one-bulk-call and raw rows: {a.bulk_scrapes}. "
-        f"Each exporter runs alone during its row. Command: `bash bench/exporter/run.sh --domains {a.domains} --scrapes {a.scrapes} --bulk-scrapes {a.bulk_scrapes}`.",
+        f"Each exporter runs alone during its row. Command: `bash bench/exporter/run.sh --domains {a.domains} --scrapes {a.scrapes} --bulk-scrapes {a.bulk_scrapes} --phase-seconds {a.phase_seconds:.0f} --warmup {a.warmup}`.",
         "The raw row is the bare libvirt call (every group, NOWAIT, one bulk virConnectGetAllDomainStats) from ctypes: its CPU column is the calling process's CPU per call. "
         "'overhead' = (exporter CPU - raw client CPU) / (raw client CPU + libvirtd CPU per raw call); the target is <= 10%.",
         "'domains' counts every domain on the host (other guests present during the run included).",

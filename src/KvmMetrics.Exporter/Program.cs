@@ -68,7 +68,12 @@ public static class Program
         {
             app = ExporterApp.Create(options);
         }
-        catch (Exception e) when (e is WebConfigException or ArgumentException or FormatException or IOException)
+        catch (WebConfigException e)
+        {
+            // The message names the file, the field and the problem; the flag that brought the file in leads.
+            return await FailAsync("--web.config.file: " + OneLine(e.Message)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or IOException)
         {
             return await FailAsync(OneLine(e.Message)).ConfigureAwait(false);
         }
