@@ -10,7 +10,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 
 APT_PACKAGES=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils
-  prometheus prometheus-alertmanager influxdb chromium yamllint prometheus-libvirt-exporter
+  prometheus prometheus-alertmanager influxdb victoria-metrics chromium yamllint prometheus-libvirt-exporter
   libcrypt1 curl jq procps iproute2 poppler-utils libgomp1
 )
 

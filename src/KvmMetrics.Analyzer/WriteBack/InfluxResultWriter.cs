@@ -1,6 +1,7 @@
 using KvmMetrics.Analysis.Hotspots;
 using KvmMetrics.Analysis.Planning;
 using KvmMetrics.Analyzer.Service;
+using KvmMetrics.Influx;
 using KvmMetrics.Influx.Write;
 
 namespace KvmMetrics.Analyzer.WriteBack;
@@ -19,7 +20,11 @@ public sealed class InfluxResultWriter : IAnalysisResultSink, IAsyncDisposable
     public InfluxResultWriter(InfluxWriteOptions options, HttpClient? http = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _writer = new InfluxWriter(options, http, time);
+        // --influx.write.api v2 goes through InfluxDB.Client; v1 (influxd 1.x, which InfluxDB.Client cannot talk to)
+        // through the library's own request. Both share the writer's buffer and retries.
+        _writer = options.Connection.ApiVersion == InfluxApiVersion.V2
+            ? new InfluxWriter(options, (o, h, _) => new InfluxClientTransport(o, h), http, time)
+            : new InfluxWriter(options, http, time);
         _target = options.Connection.ToString();
     }
 

@@ -22,7 +22,7 @@ public sealed class InfluxWriter : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
     private readonly IWriteBuffer _buffer;
-    private readonly WriteTransport _transport;
+    private readonly IWriteTransport _transport;
     private readonly Backoff _backoff;
     private readonly LineProtocolDialect _dialect;
     private readonly Lock _pendingGate = new();
@@ -60,7 +60,16 @@ public sealed class InfluxWriter : IAsyncDisposable
     {
     }
 
-    internal InfluxWriter(InfluxWriteOptions options, HttpClient? httpClient, TimeProvider? timeProvider, Random jitter)
+    /// <summary>
+    /// Creates the writer with another transport (the analyzer's InfluxDB.Client one for the v2 API); batching, the
+    /// buffer and the retries stay this writer's.
+    /// </summary>
+    public InfluxWriter(InfluxWriteOptions options, Func<InfluxWriteOptions, HttpClient, TimeProvider, IWriteTransport> transport, HttpClient? httpClient = null, TimeProvider? timeProvider = null)
+        : this(options, httpClient, timeProvider, Random.Shared, transport)
+    {
+    }
+
+    internal InfluxWriter(InfluxWriteOptions options, HttpClient? httpClient, TimeProvider? timeProvider, Random jitter, Func<InfluxWriteOptions, HttpClient, TimeProvider, IWriteTransport>? transport = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid();
@@ -77,7 +86,7 @@ public sealed class InfluxWriter : IAsyncDisposable
         }
 
         _dialect = options.Connection.ApiVersion == InfluxApiVersion.V1 ? LineProtocolDialect.InfluxDb1 : LineProtocolDialect.Spec;
-        _transport = new WriteTransport(options, _http, _time);
+        _transport = transport is null ? new WriteTransport(options, _http, _time) : transport(options, _http, _time);
         _backoff = new Backoff(options.RetryInitialDelay, options.RetryMaxDelay, jitter);
         _flushTimer = _time.CreateTimer(_ => Flush(), null, options.FlushInterval, options.FlushInterval);
         _drainTask = Task.Run(DrainLoopAsync);
@@ -222,6 +231,7 @@ public sealed class InfluxWriter : IAsyncDisposable
         _buffer.Dispose();
         _stop.Dispose();
         _wake.Dispose();
+        (_transport as IDisposable)?.Dispose();
         if (_ownsHttp)
         {
             _http.Dispose();

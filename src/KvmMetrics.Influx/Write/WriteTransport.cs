@@ -5,21 +5,47 @@ using KvmMetrics.Influx.LineProtocol;
 
 namespace KvmMetrics.Influx.Write;
 
-/// <summary>How one write request ended.</summary>
-internal enum WriteStatus
+/// <summary>How one write request ended, which decides what <see cref="InfluxWriter"/> does with the batch.</summary>
+public enum WriteStatus
 {
+    /// <summary>The server took every line (HTTP 2xx).</summary>
     Success,
+
+    /// <summary>The server refused some lines (HTTP 400/422); the body says which, and the rest is retried without them.</summary>
     BadRequest,
+
+    /// <summary>The batch is too large (HTTP 413); it is split and sent in halves.</summary>
     TooLarge,
+
+    /// <summary>A transient failure (connection, timeout, 5xx, 429, 401/403/404); the batch stays buffered and is retried with backoff.</summary>
     Retryable,
+
+    /// <summary>Any other answer: the batch is dropped as rejected.</summary>
     Rejected,
 }
 
-/// <summary>The outcome of one write request.</summary>
-internal readonly record struct WriteResult(WriteStatus Status, string? Error, string? Body, TimeSpan? RetryAfter);
+/// <summary>The outcome of one write request: the status, a message for logs, the server's body and its Retry-After.</summary>
+public readonly record struct WriteResult(WriteStatus Status, string? Error, string? Body, TimeSpan? RetryAfter);
+
+/// <summary>
+/// Sends one batch of line protocol and classifies the answer. <see cref="InfluxWriter"/> keeps batching, the buffer
+/// (memory or disk) and retries; the transport only talks to the server, so the no-loss buffer is the same for every
+/// transport. The default is this library's own HTTP request (v1 and v2, trimming- and AOT-clean).
+/// </summary>
+public interface IWriteTransport
+{
+    /// <summary>The URL batches go to, for messages (no credentials).</summary>
+    Uri WriteUri { get; }
+
+    /// <summary>Bytes sent so far (after compression).</summary>
+    long BytesSent { get; }
+
+    /// <summary>Sends newline-separated line protocol; never throws for a server or network failure.</summary>
+    Task<WriteResult> SendAsync(byte[] payload, CancellationToken ct);
+}
 
 /// <summary>Builds and sends one line-protocol write request (v1 or v2) and classifies the answer.</summary>
-internal sealed class WriteTransport(InfluxWriteOptions options, HttpClient http, TimeProvider time)
+internal sealed class WriteTransport(InfluxWriteOptions options, HttpClient http, TimeProvider time) : IWriteTransport
 {
     private static readonly MediaTypeHeaderValue TextPlain = MediaTypeHeaderValue.Parse("text/plain; charset=utf-8");
 
