@@ -2,7 +2,7 @@ using KvmMetrics.Exporter.Collectors.Libvirt;
 using KvmMetrics.Exporter.Influx;
 using KvmMetrics.Exposition;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
+using KvmMetrics.TestSupport.Time;
 
 namespace KvmMetrics.Analyzer.Tests.Sources.Influx;
 
@@ -31,7 +31,7 @@ public static class ExporterHistory
     /// <summary>Pushes <paramref name="pushes"/> snapshots 60 s apart from <paramref name="t0"/>, skipping those <paramref name="skip"/> rejects.</summary>
     public static async Task WriteAsync(Uri influx, string database, string host, int hostCpus, long hostMemory, FakeDomain[] domains, long t0, int pushes, Func<int, bool>? skip = null, string? retentionPolicy = null)
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(t0));
+        var clock = new FakeWallClock(DateTimeOffset.FromUnixTimeSeconds(t0));
         var k = 0;
         var options = new InfluxPushOptions { Url = influx, Database = database, RetentionPolicy = retentionPolicy, HostTag = host, Interval = TimeSpan.FromMinutes(1) };
         using var service = new InfluxPushService(options, _ => Task.FromResult(Snapshot(hostCpus, hostMemory, domains, k)), NullLogger<InfluxPushService>.Instance, clock);

@@ -9,7 +9,7 @@ using KvmMetrics.Influx.Query;
 using KvmMetrics.Influx.Write;
 using KvmMetrics.TestSupport.Influx;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
+using KvmMetrics.TestSupport.Time;
 
 namespace KvmMetrics.Analyzer.Tests.Sources.Influx;
 
@@ -86,7 +86,7 @@ public sealed class InfluxSourceIntegrationTests
         var data = Directory.CreateTempSubdirectory("kvm-serve-influx-");
         try
         {
-            var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Now));
+            var time = new FakeWallClock(DateTimeOffset.FromUnixTimeSeconds(Now));
             var writeBack = new InfluxWriteOptions
             {
                 Connection = new InfluxConnectionOptions { Url = influxd.Url, Database = db },
@@ -154,7 +154,7 @@ public sealed class InfluxSourceIntegrationTests
             Lookback = TimeSpan.FromHours(1),
             Step = TimeSpan.FromMinutes(5),
             Attempts = 1,
-            Time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(T0 + 3600)),
+            Time = new FakeWallClock(DateTimeOffset.FromUnixTimeSeconds(T0 + 3600)),
         });
 
         var data = await source.LoadAsync(null, CancellationToken.None);
@@ -180,7 +180,7 @@ public sealed class InfluxSourceIntegrationTests
             Connection = new InfluxConnectionOptions { Url = influxd.Url, Database = db, RetentionPolicy = rp, Timeout = TimeSpan.FromSeconds(10) },
             Lookback = TimeSpan.FromHours(1),
             Attempts = 1,
-            Time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(T0 + 600)),
+            Time = new FakeWallClock(DateTimeOffset.FromUnixTimeSeconds(T0 + 600)),
         });
 
         using (var source = Reader(hostile))
@@ -214,7 +214,7 @@ public sealed class InfluxSourceIntegrationTests
         MaxPointsPerRequest = 12, // one hour per request: 5 chunks per measurement
         Attempts = 2,
         Backoff = TimeSpan.FromMilliseconds(50),
-        Time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Now)),
+        Time = new FakeWallClock(DateTimeOffset.FromUnixTimeSeconds(Now)),
     });
 
     private static (string Host, int Vcpus, long Memory) Vm(ClusterSnapshot snapshot, string name)
