@@ -16,7 +16,8 @@ public static class Duration
 
     private static readonly (string Unit, long Ticks)[] FormatUnits =
     [
-        ("w", TimeSpan.TicksPerDay * 7), ("d", TimeSpan.TicksPerDay), ("h", TimeSpan.TicksPerHour),
+        // No weeks: "28d" and "366d" read better than "4w" and "52w2d".
+        ("d", TimeSpan.TicksPerDay), ("h", TimeSpan.TicksPerHour),
         ("m", TimeSpan.TicksPerMinute), ("s", TimeSpan.TicksPerSecond), ("ms", TimeSpan.TicksPerMillisecond),
     ];
 
@@ -87,7 +88,7 @@ public static class Duration
         return true;
     }
 
-    /// <summary>Formats a duration in the grammar, largest units first (<c>1h30m</c>, <c>1w</c>, <c>250ms</c>, <c>0s</c>).</summary>
+    /// <summary>Formats a duration in the grammar, largest units first, days at most (<c>1h30m</c>, <c>7d</c>, <c>250ms</c>, <c>0s</c>).</summary>
     public static string Format(TimeSpan value)
     {
         if (value == TimeSpan.Zero)

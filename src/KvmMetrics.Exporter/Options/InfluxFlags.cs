@@ -17,7 +17,7 @@ public static class InfluxFlags
     public static IReadOnlyList<OptionDefinition> All { get; } =
     [
         Doc("url", "(none: push off)", "an absolute URL such as http://influxdb:8086", "Base URL of InfluxDB; setting it enables the push."),
-        Doc("api-version", "v1", "v1 or v2", "InfluxDB HTTP API: v1 (InfluxDB 1.x, /write) or v2 (InfluxDB 2.x/Cloud, VictoriaMetrics, /api/v2/write)."),
+        Doc("api-version", Defaults.ApiVersion == KvmMetrics.Influx.InfluxApiVersion.V1 ? "v1" : "v2", "v1 or v2", "InfluxDB HTTP API: v1 (InfluxDB 1.x, /write) or v2 (InfluxDB 2.x/Cloud, VictoriaMetrics, /api/v2/write)."),
         Doc("database", Defaults.Database, "a database name", "v1: database to write to."),
         Doc("retention-policy", "(database default)", "a retention policy name", "v1: retention policy."),
         Doc("org", "(none)", "an organization name or ID", "v2: organization (required for v2)."),
@@ -34,7 +34,7 @@ public static class InfluxFlags
         Doc("timeout", Duration.Format(Defaults.Timeout), Duration.Syntax, "Timeout of one HTTP request."),
         Doc("gzip", Defaults.Gzip ? "true" : "false", "true or false", "Compress request bodies."),
         Doc("host-tag", "(the machine name)", "a non-empty tag value", "Value of the host tag added to every point."),
-        Doc("precision", "s", "s, ms, us, ns", "Timestamp precision of the points."),
+        Doc("precision", Defaults.Precision switch { KvmMetrics.Influx.LineProtocol.WritePrecision.Milliseconds => "ms", KvmMetrics.Influx.LineProtocol.WritePrecision.Microseconds => "us", KvmMetrics.Influx.LineProtocol.WritePrecision.Nanoseconds => "ns", _ => "s" }, "s, ms, us, ns", "Timestamp precision of the points."),
     ];
 
     private static Option<string?> Doc(string name, string defaultText, string accepted, string description) =>

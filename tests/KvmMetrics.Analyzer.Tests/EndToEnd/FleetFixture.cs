@@ -5,6 +5,7 @@ using KvmMetrics.Exporter.Options;
 using KvmMetrics.TestSupport;
 using KvmMetrics.TestSupport.Libvirt;
 using KvmMetrics.TestSupport.Prometheus;
+using KvmMetrics.TestSupport.Stack;
 
 namespace KvmMetrics.Analyzer.Tests.EndToEnd;
 
@@ -18,25 +19,14 @@ namespace KvmMetrics.Analyzer.Tests.EndToEnd;
 /// <item><c>b</c>: one idle guest,</item>
 /// <item><c>c</c>: one idle guest whose exporter is stopped after a few scrapes (an exporter that died part-way).</item>
 /// </list>
-/// Built once per collection, lazily from inside a test (so a missing libvirtd or prometheus skips locally instead of
-/// failing the fixture); every guest is destroyed and undefined at disposal, also when a test failed.
+/// Built by the shared <see cref="StackFixture"/> (once per collection, lazily, everything stopped at disposal).
 /// </summary>
-public sealed class FleetFixture : IAsyncLifetime
+public sealed class FleetFixture() : StackFixture("-e2e")
 {
     /// <summary>The Prometheus target label that names the host (the analyzer's default <c>--prometheus.host-label</c>).</summary>
     public const string HostLabel = "instance";
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly List<TestGuest> _guests = [];
-    private readonly Dictionary<string, ExporterApp> _exporters = new(StringComparer.Ordinal);
     private static readonly TimeSpan CStaleAfterStop = TimeSpan.FromSeconds(100);
-    private bool _ready;
-
-    /// <summary>Suffix of this run's guest names.</summary>
-    public string Suffix { get; } = "-e2e" + Guid.NewGuid().ToString("N")[..6];
-
-    /// <summary>The real Prometheus.</summary>
-    public PrometheusServer Prometheus { get; private set; } = null!;
 
     /// <summary>Guest names by host.</summary>
     public IReadOnlyDictionary<string, string[]> GuestsByHost { get; private set; } = new Dictionary<string, string[]>();
@@ -44,91 +34,44 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>When host c's exporter was stopped.</summary>
     public DateTimeOffset CStoppedAt { get; private set; }
 
-    /// <summary>Builds the fleet (once) and waits until Prometheus holds enough history for the analysis (about 80 s).</summary>
-    public async Task EnsureAsync()
-    {
-        var libvirt = LibvirtTestHost.Require();
-        Requirements.RequireTool("prometheus");
-        await _gate.WaitAsync();
-        try
-        {
-            if (_ready)
-            {
-                return;
-            }
-
-            var options = new GuestOptions { NameSuffix = Suffix };
-            async Task<string> Guest(GuestKind kind)
-            {
-                var g = await GuestFactory.CreateAsync(libvirt, kind, options);
-                _guests.Add(g);
-                return g.Name;
-            }
-
-            GuestsByHost = new Dictionary<string, string[]>(StringComparer.Ordinal)
-            {
-                ["a"] = [await Guest(GuestKind.Spin), await Guest(GuestKind.Spin)],
-                ["b"] = [await Guest(GuestKind.Idle)],
-                ["c"] = [await Guest(GuestKind.Idle)],
-            };
-            foreach (var (host, names) in GuestsByHost)
-            {
-                _exporters[host] = await StartExporterAsync(names);
-            }
-
-            Prometheus = await PrometheusServer.StartAsync(
-                [.. _exporters.Select(e => new PrometheusTarget(e.Value.BaseAddress.Authority, new Dictionary<string, string> { [HostLabel] = e.Key }))],
-                jobName: "kvm");
-
-            // Host c: good scrapes for one analysis step (15 s), then its exporter goes away for good.
-            var c = await Prometheus.WaitForAsync($"count_over_time(kvm_domain_cpu_time_seconds_total{{{HostLabel}=\"c\"}}[1m]) >= 16", TimeSpan.FromSeconds(60));
-            Assert.True(c.Count > 0, "Prometheus did not scrape host c's exporter:\n" + Prometheus.Log);
-            await _exporters["c"].DisposeAsync();
-            _exporters.Remove("c");
-            CStoppedAt = DateTimeOffset.UtcNow;
-
-            // Enough for the analysis with 15 s steps: 3+ steps of host a above the watermark, and host c's newest point
-            // more than --stale-after (1m) behind the others' even after quantisation to steps: 60 s + a step on either
-            // side + the 5 s rate window, plus margin.
-            var enough = await Prometheus.WaitForAsync(
-                $"count(count_over_time(kvm_domain_cpu_time_seconds_total{{{HostLabel}=~\"a|b\"}}[2m]) >= 60) == 3", TimeSpan.FromSeconds(150));
-            Assert.True(enough.Count > 0, "Prometheus did not collect 60 s of hosts a and b:\n" + Prometheus.Log);
-            var sinceStop = DateTimeOffset.UtcNow - CStoppedAt;
-            if (sinceStop < CStaleAfterStop)
-            {
-                await Task.Delay(CStaleAfterStop - sinceStop);
-            }
-
-            _ready = true;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
     /// <inheritdoc />
-    public Task InitializeAsync() => Task.CompletedTask;
+    protected override IEnumerable<string> RequiredTools => ["prometheus"];
 
-    /// <inheritdoc />
-    public async Task DisposeAsync()
+    /// <summary>Builds the fleet and waits until Prometheus holds enough history for the analysis (about 80 s).</summary>
+    protected override async Task StartAsync(LibvirtTestHost host, IReadOnlyDictionary<string, string> tools)
     {
-        try
+        GuestsByHost = new Dictionary<string, string[]>(StringComparer.Ordinal)
         {
-            foreach (var e in _exporters.Values)
-            {
-                await e.DisposeAsync();
-            }
-
-            if (Prometheus is not null)
-            {
-                await Prometheus.DisposeAsync();
-            }
+            ["a"] = [await AddGuestAsync(host, GuestKind.Spin), await AddGuestAsync(host, GuestKind.Spin)],
+            ["b"] = [await AddGuestAsync(host, GuestKind.Idle)],
+            ["c"] = [await AddGuestAsync(host, GuestKind.Idle)],
+        };
+        var exporters = new Dictionary<string, ExporterApp>(StringComparer.Ordinal);
+        foreach (var (name, guests) in GuestsByHost)
+        {
+            exporters[name] = Own(await StartExporterAsync(guests));
         }
-        finally
+
+        Prometheus = await PrometheusServer.StartAsync(
+            [.. exporters.Select(e => new PrometheusTarget(e.Value.BaseAddress.Authority, new Dictionary<string, string> { [HostLabel] = e.Key }))],
+            jobName: "kvm");
+
+        // Host c: good scrapes for one analysis step (15 s), then its exporter goes away for good.
+        var c = await Prometheus.WaitForAsync($"count_over_time(kvm_domain_cpu_time_seconds_total{{{HostLabel}=\"c\"}}[1m]) >= 16", TimeSpan.FromSeconds(60));
+        Assert.True(c.Count > 0, "Prometheus did not scrape host c's exporter:\n" + Prometheus.Log);
+        await StopEarlyAsync(exporters["c"]);
+        CStoppedAt = DateTimeOffset.UtcNow;
+
+        // Enough for the analysis with 15 s steps: 3+ steps of host a above the watermark, and host c's newest point
+        // more than --stale-after (1m) behind the others' even after quantisation to steps: 60 s + a step on either
+        // side + the 5 s rate window, plus margin.
+        var enough = await Prometheus.WaitForAsync(
+            $"count(count_over_time(kvm_domain_cpu_time_seconds_total{{{HostLabel}=~\"a|b\"}}[2m]) >= 60) == 3", TimeSpan.FromSeconds(150));
+        Assert.True(enough.Count > 0, "Prometheus did not collect 60 s of hosts a and b:\n" + Prometheus.Log);
+        var sinceStop = DateTimeOffset.UtcNow - CStoppedAt;
+        if (sinceStop < CStaleAfterStop)
         {
-            await GuestFactory.DisposeAllAsync(_guests);
-            _gate.Dispose();
+            await Task.Delay(CStaleAfterStop - sinceStop);
         }
     }
 

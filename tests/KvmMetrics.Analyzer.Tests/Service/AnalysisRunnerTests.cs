@@ -4,6 +4,7 @@ using KvmMetrics.Analyzer.Service;
 using KvmMetrics.Analyzer.Sources;
 using KvmMetrics.Analyzer.State;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KvmMetrics.Analyzer.Tests.Service;
 
@@ -16,7 +17,7 @@ public sealed class AnalysisRunnerTests : IDisposable
     [Fact]
     public async Task RunOnce_RunsHotspotsEveryTick_PlanHourly_AndReportWeekly()
     {
-        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
         var runner = new AnalysisRunner(new SampleSource(), new AnalyzerServiceOptions { DataDirectory = _dir.FullName }, new StateStore(_dir.FullName), time, NullLogger.Instance);
 
         await runner.RunOnceAsync(CancellationToken.None);
@@ -129,14 +130,5 @@ public sealed class AnalysisRunnerTests : IDisposable
         Assert.Equal(["b"], leftOut);
         Assert.Equal(["a"], kept.Hosts.Select(h => h.Name));
         Assert.Equal(["va"], kept.Vms.Select(v => v.Name));
-    }
-
-    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

@@ -1,5 +1,6 @@
 using KvmMetrics.Cgroups.Discovery;
 using KvmMetrics.Cgroups.Tests.Fixtures;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KvmMetrics.Cgroups.Tests.Discovery;
 
@@ -9,7 +10,7 @@ public class ScopeCacheTests
     public void Update_SameDomains_ResolvesOnlyOnce()
     {
         var tree = FixtureTree.Shared("systemd-v2");
-        var cache = NewCache(tree, new ManualTime());
+        var cache = NewCache(tree, new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)));
         var domains = tree.Domains();
 
         cache.Update(domains);
@@ -22,7 +23,7 @@ public class ScopeCacheTests
     public void Update_IdChanged_ResolvesAgain()
     {
         var tree = FixtureTree.Shared("cgroupfs");
-        var cache = NewCache(tree, new ManualTime());
+        var cache = NewCache(tree, new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)));
         var runner = tree.Domains().Single(d => d.Name == "build-runner");
         cache.Update([runner]);
 
@@ -37,7 +38,7 @@ public class ScopeCacheTests
     public void Update_MissRetriedOnlyAfterInterval()
     {
         var tree = FixtureTree.Shared("systemd-v2");
-        var time = new ManualTime();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         var cache = NewCache(tree, time);
         var missing = tree.Domains().Single(d => d.Name == "batch-3");
 
@@ -55,7 +56,7 @@ public class ScopeCacheTests
     public void Update_ScopeDirectoryVanished_ResolvesAgain()
     {
         using var tree = FixtureTree.Materialize("cgroupfs");
-        var cache = NewCache(tree, new ManualTime());
+        var cache = NewCache(tree, new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)));
         var runner = tree.Domains().Single(d => d.Name == "build-runner");
         var first = cache.Update([runner])[0].Resolution.Scope!;
 
@@ -70,7 +71,7 @@ public class ScopeCacheTests
     public void Update_DomainStopped_IsForgotten()
     {
         var tree = FixtureTree.Shared("systemd-v2");
-        var cache = NewCache(tree, new ManualTime());
+        var cache = NewCache(tree, new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)));
         var domains = tree.Domains();
         cache.Update(domains);
 
@@ -84,12 +85,3 @@ public class ScopeCacheTests
         new(new ScopeResolver(tree.Paths, CgroupMount.Discover(tree.Paths, out _)), time) { RetryInterval = TimeSpan.FromSeconds(30) };
 }
 
-/// <summary>A clock tests move by hand.</summary>
-public sealed class ManualTime : TimeProvider
-{
-    private DateTimeOffset _now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
-}

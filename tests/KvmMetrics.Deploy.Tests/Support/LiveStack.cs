@@ -12,6 +12,7 @@ using KvmMetrics.Exporter.Options;
 using KvmMetrics.TestSupport;
 using KvmMetrics.TestSupport.Libvirt;
 using KvmMetrics.TestSupport.Prometheus;
+using KvmMetrics.TestSupport.Stack;
 using Microsoft.Extensions.Logging;
 
 namespace KvmMetrics.Deploy.Tests.Support;
@@ -22,28 +23,18 @@ namespace KvmMetrics.Deploy.Tests.Support;
 /// filtered to exactly these guests) and the analyzer's <c>serve</c> on the bundled sample as a files source →
 /// a real Prometheus (job kvm-exporter / kvm-analyzer, the rules of alerts/ plus a fast copy of one alert) →
 /// a real Alertmanager with the example config (receivers pointed at <see cref="Webhook"/>).
-/// Started lazily from inside a test so a missing component skips (locally) instead of failing the fixture.
+/// Built by the shared <see cref="StackFixture"/> (once per collection, lazily, everything stopped at disposal).
 /// </summary>
-public sealed class LiveStack : IAsyncLifetime
+public sealed class LiveStack() : StackFixture("-dpl")
 {
     /// <summary>The alert the end-to-end copy makes fire quickly (threshold 0.1 instead of 0.9, for 0s instead of 15m).</summary>
     public const string FastAlert = "KvmHostCpuSaturated";
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly List<TestGuest> _guests = [];
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("kmt-deploy-");
-    private Exception? _startFailure;
-    private bool _started;
-    private Process? _alertmanager;
     private readonly StringBuilder _alertmanagerLog = new();
-
-    public string Suffix { get; } = "-dpl" + Guid.NewGuid().ToString("N")[..6];
 
     public ExporterApp Exporter { get; private set; } = null!;
 
     public AnalyzerApp Analyzer { get; private set; } = null!;
-
-    public PrometheusServer Prometheus { get; private set; } = null!;
 
     public WebhookReceiver Webhook { get; private set; } = null!;
 
@@ -60,67 +51,34 @@ public sealed class LiveStack : IAsyncLifetime
         }
     }
 
-    public async Task EnsureAsync()
+    protected override IEnumerable<string> RequiredTools => ["prometheus", "prometheus-alertmanager"];
+
+    protected override async Task StartAsync(LibvirtTestHost host, IReadOnlyDictionary<string, string> tools)
     {
-        var host = LibvirtTestHost.Require();
-        Requirements.RequireTool("prometheus");
-        var alertmanager = Requirements.RequireTool("prometheus-alertmanager");
-        await _gate.WaitAsync();
-        try
-        {
-            if (_startFailure is not null)
-            {
-                throw new InvalidOperationException("the live stack failed to start earlier", _startFailure);
-            }
-
-            if (_started)
-            {
-                return;
-            }
-
-            try
-            {
-                await StartAsync(host, alertmanager);
-                _started = true;
-            }
-            catch (Exception e)
-            {
-                _startFailure = e;
-                throw;
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task StartAsync(LibvirtTestHost host, string alertmanagerBinary)
-    {
-        var options = new GuestOptions { NameSuffix = Suffix };
-        _guests.Add(await GuestFactory.CreateAsync(host, GuestKind.Spin, options));
-        _guests.Add(await GuestFactory.CreateAsync(host, GuestKind.DiskReader, options));
-        _guests.Add(await GuestFactory.CreateAsync(host, GuestKind.Idle, options with { Network = true }));
-        _guests.Add(await GuestFactory.CreateAsync(host, GuestKind.Idle, options with { Paused = true }));
+        await AddGuestAsync(host, GuestKind.Spin);
+        await AddGuestAsync(host, GuestKind.DiskReader);
+        await AddGuestAsync(host, GuestKind.Idle, new GuestOptions { Network = true });
+        await AddGuestAsync(host, GuestKind.Idle, new GuestOptions { Paused = true });
 
         var parsed = ExporterOptions.Parse(["--web.listen-address=127.0.0.1:0", "--domain.include=.*" + Suffix, "--log.level=warning"], new Hashtable());
         Assert.True(parsed.IsValid, string.Join("; ", parsed.Errors));
-        Exporter = ExporterApp.Create(parsed.Options!);
+        Exporter = Own(ExporterApp.Create(parsed.Options!));
         await Exporter.StartAsync();
 
-        var (cluster, history) = BundledSample.WriteFiles(_dir.FullName);
+        var (cluster, history) = BundledSample.WriteFiles(WorkDirectory.FullName);
 
-        Analyzer = AnalyzerApp.Create(
-            new AnalyzerServiceOptions { ListenAddress = "127.0.0.1:0", DataDirectory = Path.Combine(_dir.FullName, "analyzer") },
-            new FileSource(cluster, history), runSchedule: false, logLevel: LogLevel.Warning);
+        Analyzer = Own(AnalyzerApp.Create(
+            new AnalyzerServiceOptions { ListenAddress = "127.0.0.1:0", DataDirectory = Path.Combine(WorkDirectory.FullName, "analyzer") },
+            new FileSource(cluster, history), runSchedule: false, logLevel: LogLevel.Warning));
         await Analyzer.StartAsync();
         await Analyzer.Runner.RunOnceAsync(CancellationToken.None);
 
         Webhook = WebhookReceiver.Start();
-        AlertmanagerAddress = await StartAlertmanagerAsync(alertmanagerBinary);
+        Own(new Disposing(Webhook));
+        AlertmanagerAddress = await StartAlertmanagerAsync(tools["prometheus-alertmanager"]);
 
         var rules = await File.ReadAllTextAsync(RuleFiles.MainFile);
-        var fast = Path.Combine(_dir.FullName, "e2e.rules.yml");
+        var fast = Path.Combine(WorkDirectory.FullName, "e2e.rules.yml");
         await File.WriteAllTextAsync(fast, FastCopy(rules));
         var extra = $"""
               - job_name: 'kvm-analyzer'
@@ -169,7 +127,7 @@ public sealed class LiveStack : IAsyncLifetime
             .Replace("group_wait: 30s", "group_wait: 1s", StringComparison.Ordinal)
             .Replace("group_wait: 10s", "group_wait: 1s", StringComparison.Ordinal);
         Assert.Contains(Webhook.BaseAddress.Authority, config, StringComparison.Ordinal);
-        var configPath = Path.Combine(_dir.FullName, "alertmanager.yml");
+        var configPath = Path.Combine(WorkDirectory.FullName, "alertmanager.yml");
         await File.WriteAllTextAsync(configPath, config);
         var port = FreePort();
         var psi = new ProcessStartInfo(binary)
@@ -177,11 +135,11 @@ public sealed class LiveStack : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = _dir.FullName,
+            WorkingDirectory = WorkDirectory.FullName,
         };
         foreach (var a in new[]
                  {
-                     "--config.file=" + configPath, "--storage.path=" + Path.Combine(_dir.FullName, "am-data"),
+                     "--config.file=" + configPath, "--storage.path=" + Path.Combine(WorkDirectory.FullName, "am-data"),
                      "--web.listen-address=127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture), "--cluster.listen-address=",
                      "--log.level=warn",
                  })
@@ -189,15 +147,16 @@ public sealed class LiveStack : IAsyncLifetime
             psi.ArgumentList.Add(a);
         }
 
-        _alertmanager = Process.Start(psi) ?? throw new InvalidOperationException("alertmanager did not start");
-        _alertmanager.OutputDataReceived += (_, e) => AppendLog(e.Data);
-        _alertmanager.ErrorDataReceived += (_, e) => AppendLog(e.Data);
-        _alertmanager.BeginOutputReadLine();
-        _alertmanager.BeginErrorReadLine();
+        var alertmanager = Process.Start(psi) ?? throw new InvalidOperationException("alertmanager did not start");
+        Own(new KilledAtDisposal(alertmanager));
+        alertmanager.OutputDataReceived += (_, e) => AppendLog(e.Data);
+        alertmanager.ErrorDataReceived += (_, e) => AppendLog(e.Data);
+        alertmanager.BeginOutputReadLine();
+        alertmanager.BeginErrorReadLine();
         var address = new Uri($"http://127.0.0.1:{port}/");
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
         var stop = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < stop && !_alertmanager.HasExited)
+        while (DateTime.UtcNow < stop && !alertmanager.HasExited)
         {
             try
             {
@@ -241,23 +200,25 @@ public sealed class LiveStack : IAsyncLifetime
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
+    private sealed class Disposing(IDisposable inner) : IAsyncDisposable
     {
-        if (Prometheus is not null)
+        public ValueTask DisposeAsync()
         {
-            await Prometheus.DisposeAsync();
+            inner.Dispose();
+            return ValueTask.CompletedTask;
         }
+    }
 
-        if (_alertmanager is not null)
+    private sealed class KilledAtDisposal(Process process) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
         {
             try
             {
-                if (!_alertmanager.HasExited)
+                if (!process.HasExited)
                 {
-                    _alertmanager.Kill(entireProcessTree: true);
-                    await _alertmanager.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
                 }
             }
             catch (InvalidOperationException)
@@ -265,29 +226,7 @@ public sealed class LiveStack : IAsyncLifetime
                 // already gone
             }
 
-            _alertmanager.Dispose();
-        }
-
-        Webhook?.Dispose();
-        if (Analyzer is not null)
-        {
-            await Analyzer.DisposeAsync();
-        }
-
-        if (Exporter is not null)
-        {
-            await Exporter.DisposeAsync();
-        }
-
-        await GuestFactory.DisposeAllAsync(_guests);
-        _gate.Dispose();
-        try
-        {
-            _dir.Delete(true);
-        }
-        catch (IOException)
-        {
-            // a file still held by a dying process
+            process.Dispose();
         }
     }
 }

@@ -5,6 +5,7 @@ using KvmMetrics.Exposition;
 using KvmMetrics.Influx.Query;
 using KvmMetrics.TestSupport.Influx;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KvmMetrics.Exporter.Tests.Influx;
 
@@ -35,7 +36,7 @@ public class InfluxPushServiceTests
     {
         await using var server = new RecordingHttpServer(_ => new ScriptedResponse(204));
         var options = new InfluxPushOptions { Url = server.Url, Database = "kvm", HostTag = "compute-1", Interval = TimeSpan.FromSeconds(5) };
-        var time = new FixedTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
         using var service = new InfluxPushService(options, _ => Task.FromResult(SampleSet()), NullLogger<InfluxPushService>.Instance, time);
         Assert.Equal(5, await service.PushOnceAsync(CancellationToken.None));
         await service.FlushAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
@@ -144,10 +145,5 @@ public class InfluxPushServiceTests
         using var gz = new GZipStream(new MemoryStream(body), CompressionMode.Decompress);
         using var reader = new StreamReader(gz, Encoding.UTF8);
         return reader.ReadToEnd();
-    }
-
-    private sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

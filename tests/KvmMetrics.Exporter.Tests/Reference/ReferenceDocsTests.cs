@@ -43,6 +43,17 @@ public sealed class ReferenceDocsTests
     }
 
     [Fact]
+    public void Usage_ListsEveryFlag_InfluxAndCollectorsIncluded()
+    {
+        var usage = ReferenceDocs.Usage();
+        Assert.All(KvmMetrics.Exporter.Options.OptionTable.All, o => Assert.Contains("  " + o.Flag + "=", usage, StringComparison.Ordinal));
+        Assert.Contains("  --influx.token-file=(none)", usage, StringComparison.Ordinal);
+        Assert.Contains("  --collector.cgroup=true", usage, StringComparison.Ordinal);
+        Assert.Equal(KvmMetrics.Exporter.Influx.InfluxPushOptions.SettingNames.Select(n => "influx." + n),
+            KvmMetrics.Exporter.Options.InfluxFlags.All.Select(o => o.Name));
+    }
+
+    [Fact]
     public void EveryFamily_HasOneDescriptorAndAFullSentenceHelp()
     {
         var families = CollectorRegistry.AllFamilies();

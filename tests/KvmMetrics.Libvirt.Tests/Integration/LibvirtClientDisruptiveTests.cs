@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using KvmMetrics.Libvirt.Native;
 using KvmMetrics.TestSupport.Libvirt;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KvmMetrics.Libvirt.Tests.Integration;
 
@@ -88,7 +89,7 @@ public sealed class LibvirtClientDisruptiveTests
     public async Task DaemonDown_CallsFailFastWithBackoffInsteadOfHanging()
     {
         LibvirtTestHost.Require();
-        var time = new ManualTimeProvider(DateTimeOffset.Parse("2026-11-21T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-21T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         using var client = new LibvirtClient(new LibvirtOptions(uri: "qemu:///system?socket=/nonexistent/libvirt-sock"), time);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
@@ -128,12 +129,3 @@ public sealed class LibvirtClientDisruptiveTests
     }
 }
 
-/// <summary>A clock the test moves by hand.</summary>
-internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
-}

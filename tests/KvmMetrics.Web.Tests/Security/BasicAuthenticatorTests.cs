@@ -3,6 +3,7 @@ using KvmMetrics.TestSupport;
 using KvmMetrics.Web.Cryptography;
 using KvmMetrics.Web.Security;
 using KvmMetrics.Web.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KvmMetrics.Web.Tests.Security;
 
@@ -10,7 +11,7 @@ public class BasicAuthenticatorTests
 {
     private static readonly Lazy<string> AliceHash = new(() => Bcrypt.Hash("alice-pw", cost: 4));
 
-    private static BasicAuthenticator Create(ManualTimeProvider time)
+    private static BasicAuthenticator Create(FakeTimeProvider time)
     {
         Requirements.Require(Bcrypt.IsAvailable, "libcrypt.so.1 (libxcrypt) with bcrypt");
         return new BasicAuthenticator(new Dictionary<string, string> { ["alice"] = AliceHash.Value }, time);
@@ -19,7 +20,7 @@ public class BasicAuthenticatorTests
     [SkippableFact]
     public void Verify_SecondSuccess_IsServedFromCacheUntilItExpires()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var auth = Create(time);
 
         Assert.True(auth.Verify("alice", "alice-pw"));
@@ -34,7 +35,7 @@ public class BasicAuthenticatorTests
     [SkippableFact]
     public void Verify_WrongPassword_IsRejectedAndNeverCached()
     {
-        var auth = Create(new ManualTimeProvider());
+        var auth = Create(new FakeTimeProvider());
 
         Assert.True(auth.Verify("alice", "alice-pw"));
         Assert.False(auth.Verify("alice", "alice-pw2"));
@@ -45,7 +46,7 @@ public class BasicAuthenticatorTests
     [SkippableFact]
     public void Verify_UnknownUser_IsRejectedAfterADummyBcryptRun()
     {
-        var auth = Create(new ManualTimeProvider());
+        var auth = Create(new FakeTimeProvider());
 
         Assert.False(auth.Verify("mallory", "alice-pw"));
         Assert.Equal(1, auth.BcryptRuns);
@@ -59,7 +60,7 @@ public class BasicAuthenticatorTests
     [InlineData("Basic bm9jb2xvbg==")] // "nocolon"
     public void VerifyHeader_Malformed_IsFalse(string? header)
     {
-        var auth = Create(new ManualTimeProvider());
+        var auth = Create(new FakeTimeProvider());
 
         Assert.False(auth.VerifyHeader(header, out _));
     }
@@ -67,7 +68,7 @@ public class BasicAuthenticatorTests
     [SkippableFact]
     public void VerifyHeader_ValidBasic_ReturnsUser()
     {
-        var auth = Create(new ManualTimeProvider());
+        var auth = Create(new FakeTimeProvider());
         var header = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:alice-pw"));
 
         Assert.True(auth.VerifyHeader(header, out var user));

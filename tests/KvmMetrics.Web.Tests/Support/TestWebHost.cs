@@ -45,18 +45,6 @@ internal sealed class TestWebHost : IAsyncDisposable
     }
 }
 
-/// <summary>A clock the test moves by hand.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
-{
-    private long _ticks = 1_000_000;
-
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-    public override long GetTimestamp() => Interlocked.Read(ref _ticks);
-
-    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
-}
-
 /// <summary>A temporary directory deleted at dispose.</summary>
 internal sealed class TempDir : IDisposable
 {

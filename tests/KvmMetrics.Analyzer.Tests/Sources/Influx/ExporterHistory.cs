@@ -2,6 +2,7 @@ using KvmMetrics.Exporter.Collectors.Libvirt;
 using KvmMetrics.Exporter.Influx;
 using KvmMetrics.Exposition;
 using Microsoft.Extensions.Logging.Abstractions;
+using KvmMetrics.TestSupport.Time;
 
 namespace KvmMetrics.Analyzer.Tests.Sources.Influx;
 
@@ -30,7 +31,7 @@ public static class ExporterHistory
     /// <summary>Pushes <paramref name="pushes"/> snapshots 60 s apart from <paramref name="t0"/>, skipping those <paramref name="skip"/> rejects.</summary>
     public static async Task WriteAsync(Uri influx, string database, string host, int hostCpus, long hostMemory, FakeDomain[] domains, long t0, int pushes, Func<int, bool>? skip = null, string? retentionPolicy = null)
     {
-        var clock = new SettableClock(DateTimeOffset.FromUnixTimeSeconds(t0));
+        var clock = new FakeWallClock(DateTimeOffset.FromUnixTimeSeconds(t0));
         var k = 0;
         var options = new InfluxPushOptions { Url = influx, Database = database, RetentionPolicy = retentionPolicy, HostTag = host, Interval = TimeSpan.FromMinutes(1) };
         using var service = new InfluxPushService(options, _ => Task.FromResult(Snapshot(hostCpus, hostMemory, domains, k)), NullLogger<InfluxPushService>.Instance, clock);
@@ -38,7 +39,7 @@ public static class ExporterHistory
         {
             if (skip?.Invoke(k) != true)
             {
-                clock.Now = DateTimeOffset.FromUnixTimeSeconds(t0 + (60L * k));
+                clock.SetUtcNow(DateTimeOffset.FromUnixTimeSeconds(t0 + (60L * k)));
                 await service.PushOnceAsync(CancellationToken.None);
             }
         }
@@ -81,11 +82,4 @@ public static class ExporterHistory
 
     /// <summary>The exporter's own descriptor of a domain family (name, type and label names as the exporter emits them).</summary>
     private static MetricDescriptor Find(string name) => DomainMetrics.All.Single(d => d.Name == name);
-
-    private sealed class SettableClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 }

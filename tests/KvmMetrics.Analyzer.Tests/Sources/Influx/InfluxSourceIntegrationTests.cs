@@ -9,6 +9,7 @@ using KvmMetrics.Influx.Query;
 using KvmMetrics.Influx.Write;
 using KvmMetrics.TestSupport.Influx;
 using Microsoft.Extensions.Logging;
+using KvmMetrics.TestSupport.Time;
 
 namespace KvmMetrics.Analyzer.Tests.Sources.Influx;
 
@@ -85,7 +86,7 @@ public sealed class InfluxSourceIntegrationTests
         var data = Directory.CreateTempSubdirectory("kvm-serve-influx-");
         try
         {
-            var time = new FixedTime(DateTimeOffset.FromUnixTimeSeconds(Now));
+            var time = new FakeWallClock(DateTimeOffset.FromUnixTimeSeconds(Now));
             var writeBack = new InfluxWriteOptions
             {
                 Connection = new InfluxConnectionOptions { Url = influxd.Url, Database = db },
@@ -153,7 +154,7 @@ public sealed class InfluxSourceIntegrationTests
             Lookback = TimeSpan.FromHours(1),
             Step = TimeSpan.FromMinutes(5),
             Attempts = 1,
-            Time = new FixedTime(DateTimeOffset.FromUnixTimeSeconds(T0 + 3600)),
+            Time = new FakeWallClock(DateTimeOffset.FromUnixTimeSeconds(T0 + 3600)),
         });
 
         var data = await source.LoadAsync(null, CancellationToken.None);
@@ -179,7 +180,7 @@ public sealed class InfluxSourceIntegrationTests
             Connection = new InfluxConnectionOptions { Url = influxd.Url, Database = db, RetentionPolicy = rp, Timeout = TimeSpan.FromSeconds(10) },
             Lookback = TimeSpan.FromHours(1),
             Attempts = 1,
-            Time = new FixedTime(DateTimeOffset.FromUnixTimeSeconds(T0 + 600)),
+            Time = new FakeWallClock(DateTimeOffset.FromUnixTimeSeconds(T0 + 600)),
         });
 
         using (var source = Reader(hostile))
@@ -213,7 +214,7 @@ public sealed class InfluxSourceIntegrationTests
         MaxPointsPerRequest = 12, // one hour per request: 5 chunks per measurement
         Attempts = 2,
         Backoff = TimeSpan.FromMilliseconds(50),
-        Time = new FixedTime(DateTimeOffset.FromUnixTimeSeconds(Now)),
+        Time = new FakeWallClock(DateTimeOffset.FromUnixTimeSeconds(Now)),
     });
 
     private static (string Host, int Vcpus, long Memory) Vm(ClusterSnapshot snapshot, string name)
@@ -224,9 +225,4 @@ public sealed class InfluxSourceIntegrationTests
 
     private static KvmMetrics.Analysis.Data.RawSeries Series(AnalysisData data, string vm, string metric) =>
         data.Series.Single(s => s.Entity == vm && s.Metric == metric);
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

@@ -1,6 +1,7 @@
 using KvmMetrics.Exporter.Collectors.Cgroup;
 using KvmMetrics.Exporter.Domains;
 using KvmMetrics.Exposition;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KvmMetrics.Exporter.Tests.Collectors.Cgroup;
 
@@ -93,7 +94,7 @@ public class CgroupCollectorTests
         var mountinfo = fixture.PathOf("proc", "self", "mountinfo");
         var original = await File.ReadAllLinesAsync(mountinfo);
         await File.WriteAllLinesAsync(mountinfo, original.Where(l => !l.Contains("cgroup2", StringComparison.Ordinal)));
-        var time = new ManualTime();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         var collector = fixture.Collector(time);
         await CgroupFixture.ScrapeAsync(collector);
         await File.WriteAllLinesAsync(mountinfo, original);
@@ -110,7 +111,7 @@ public class CgroupCollectorTests
     public async Task Collect_RepeatedScrapes_ResolveScopesOnce()
     {
         using var fixture = CgroupFixture.Materialize("cgroupfs");
-        var collector = fixture.Collector(new ManualTime());
+        var collector = fixture.Collector(new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)));
 
         await CgroupFixture.ScrapeAsync(collector);
         var set = await CgroupFixture.ScrapeAsync(collector);
@@ -123,7 +124,7 @@ public class CgroupCollectorTests
     {
         using var fixture = CgroupFixture.Materialize("cgroupfs");
         var domains = new FixedDomains(fixture.Domains());
-        var collector = new CgroupCollector(domains, fixture.Options(), new ManualTime());
+        var collector = new CgroupCollector(domains, fixture.Options(), new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)));
         var builder = new MetricSetBuilder();
         await collector.CollectAsync(builder, CancellationToken.None);
 
@@ -140,7 +141,7 @@ public class CgroupCollectorTests
     {
         using var fixture = CgroupFixture.Materialize("cgroupfs");
         var domains = new FixedDomains(fixture.Domains());
-        var collector = new CgroupCollector(domains, fixture.Options(), new ManualTime());
+        var collector = new CgroupCollector(domains, fixture.Options(), new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)));
         await Scrape(collector);
 
         domains.Running = [];
@@ -157,7 +158,7 @@ public class CgroupCollectorTests
     {
         using var fixture = CgroupFixture.Materialize("cgroupfs");
         var domains = new FixedDomains([new RunningDomain("u-1", "../../etc/passwd\n\"x\"", 5), new RunningDomain("u-2", "..", 6)]);
-        var collector = new CgroupCollector(domains, fixture.Options(), new ManualTime());
+        var collector = new CgroupCollector(domains, fixture.Options(), new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)));
 
         var set = await Scrape(collector);
 

@@ -85,12 +85,3 @@ public sealed class FixedDomains(IReadOnlyList<RunningDomain> running) : IDomain
     public IReadOnlyList<RunningDomain> Running { get; set; } = running;
 }
 
-/// <summary>A clock tests move by hand.</summary>
-public sealed class ManualTime : TimeProvider
-{
-    private DateTimeOffset _now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
-}
