@@ -19,6 +19,8 @@ public static class CapacityPlanner
 
     private const double GiB = 1L << 30;
 
+    private const string PerHost = "per-host fit";
+
     private static readonly string[] Names = ["cpu", "memory", "disk"];
 
     /// <summary>Builds the full report (capacity rows and right-sizing).</summary>
@@ -77,7 +79,7 @@ public static class CapacityPlanner
             sizing.Where(s => s.Class == "undersized").Sum(s => Math.Max(0, s.RecommendedMemoryBytes - s.MemoryBytes)));
         var cluster = rows.Where(r => r.Scope == "cluster").ToArray();
         return new CapacityReport(snapshot.PlanTime, options.ReserveHosts, options.HorizonDays, rows, sizing, summary,
-            StandardFit(snapshot, cluster), Purchase(snapshot, active, cluster, options));
+            StandardFit(snapshot, cluster, active.Select(h => rows.Where(r => r.Scope == h.Name).ToArray()).ToArray()), Purchase(snapshot, active, cluster, options));
     }
 
     private static ResourceCapacity Row(
@@ -170,8 +172,11 @@ public static class CapacityPlanner
         return allocation.HeadroomShare < demand.HeadroomShare ? CapacityBasis.Allocation : CapacityBasis.Demand;
     }
 
-    /// <summary>More VMs of today's mix: the mean VM of the mix against the N+k headroom of each resource and view.</summary>
-    private static StandardVmFit StandardFit(ClusterSnapshot snapshot, ResourceCapacity[] cluster)
+    /// <summary>
+    /// More VMs of today's mix: the mean VM of the mix against the N+k headroom of each resource and view, and no more
+    /// than fit on single hosts when today's VMs, in name order, are placed again and again by first fit.
+    /// </summary>
+    private static StandardVmFit StandardFit(ClusterSnapshot snapshot, ResourceCapacity[] cluster, ResourceCapacity[][] hosts)
     {
         var mix = snapshot.Vms.GroupBy(v => (v.Vcpus, v.MemoryBytes)).Select(g => new VmSize(g.Key.Vcpus, g.Key.MemoryBytes, g.Count()))
             .OrderByDescending(s => s.Count).ThenBy(s => s.Vcpus).ThenBy(s => s.MemoryBytes).ToArray();
@@ -206,8 +211,55 @@ public static class CapacityPlanner
 
         var limiting = fits.OrderBy(f => f.Value).ThenBy(f => f.Key, StringComparer.Ordinal).First();
         var top = string.Join(", ", mix.Take(3).Select(s => F($"{s.Count} x {s.Vcpus} vCPU/{s.MemoryBytes / (double)GiB:0.#} GiB")));
-        var rule = F($"the mean VM of today's mix ({n} VMs; most common: {top}) needs {Describe(limiting.Key, perVm[limiting.Key])}; {limiting.Key} headroom at N+k fits {limiting.Value}; each resource and view is checked, the smallest count wins (cluster-wide, not packed per host)");
-        return new StandardVmFit(limiting.Value, limiting.Key, mix, perVm, fits, rule);
+        var packed = Packed(snapshot, hosts, perVm, limiting.Value);
+        var rule = F($"the mean VM of today's mix ({n} VMs; most common: {top}) needs {Describe(limiting.Key, perVm[limiting.Key])}; {limiting.Key} headroom at N+k fits {limiting.Value}; each resource and view is checked, the smallest count wins");
+        if (packed < limiting.Value)
+        {
+            fits[PerHost] = packed;
+            return new StandardVmFit(packed, PerHost, mix, perVm, fits,
+                rule + F($"; but placed one by one on single hosts (today's sizes in turn, first fit) only {packed} fit: the free room is split across hosts"));
+        }
+
+        return new StandardVmFit(limiting.Value, limiting.Key, mix, perVm, fits, rule + F($"; placed one by one on single hosts they fit too"));
+    }
+
+    /// <summary>How many of today's VMs, taken in name order again and again, fit by first fit on the hosts' own headroom (stops at <paramref name="cap"/>).</summary>
+    private static int Packed(ClusterSnapshot snapshot, ResourceCapacity[][] hosts, IReadOnlyDictionary<string, double> perVm, int cap)
+    {
+        var room = hosts.Select(rows => rows.SelectMany(r => new[] { r.AllocationView, r.DemandView }.Select(v => (Key: r.Resource + " " + (v.Basis == CapacityBasis.Allocation ? "allocation" : "demand"), v)))
+            .Where(x => perVm.ContainsKey(x.Key) && double.IsFinite(x.v.Headroom) && x.v.Limit > 0)
+            .ToDictionary(x => x.Key, x => x.v.Headroom, StringComparer.Ordinal)).ToArray();
+        var vms = snapshot.Vms.OrderBy(v => v.Name, StringComparer.Ordinal).ToArray();
+        var meanVcpus = vms.Average(v => (double)v.Vcpus);
+        var meanMemory = vms.Average(v => (double)v.MemoryBytes);
+        for (var placed = 0; placed < cap; placed++)
+        {
+            var vm = vms[placed % vms.Length];
+
+            // Allocation needs the VM's own size; demand scales the mix's mean demand by the VM's size.
+            double Need(string key) => key switch
+            {
+                "cpu allocation" => vm.Vcpus,
+                "memory allocation" => vm.MemoryBytes,
+                "disk allocation" => vm.DiskBytes ?? perVm[key],
+                "cpu demand" => perVm[key] * vm.Vcpus / meanVcpus,
+                "memory demand" => perVm[key] * vm.MemoryBytes / meanMemory,
+                _ => perVm[key],
+            };
+
+            var host = Array.FindIndex(room, r => r.Count > 0 && r.All(kv => kv.Value >= Need(kv.Key)));
+            if (host < 0)
+            {
+                return placed;
+            }
+
+            foreach (var key in room[host].Keys.ToArray())
+            {
+                room[host][key] -= Need(key);
+            }
+        }
+
+        return cap;
     }
 
     /// <summary>When to order: the earliest full date of any resource (upper growth) minus the lead time; how much: typical hosts for lead + cover days.</summary>

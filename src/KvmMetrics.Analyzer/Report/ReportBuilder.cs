@@ -193,7 +193,7 @@ public static class ReportBuilder
         var fit = capacity.StandardVms;
         var p = capacity.Purchase;
         var fits = new ReportTable("standard-vm-fit", "Standard VMs that still fit, by resource and view", ["Resource and view", "Need of one VM of the mix", "VMs that fit"],
-            [.. fit.Fits.Select(f => (IReadOnlyList<string>)[f.Key, Need(f.Key, fit.PerVm[f.Key]), I(f.Value)])]);
+            [.. fit.Fits.Select(f => (IReadOnlyList<string>)[f.Key, fit.PerVm.TryGetValue(f.Key, out var need) ? Need(f.Key, need) : "today's sizes in turn, first fit per host", I(f.Value)])]);
         var mix = new ReportTable("vm-mix", "Today's VM-size mix", ["vCPUs", "Memory (GiB)", "VMs", "Share"],
             [.. fit.Mix.Select(m => (IReadOnlyList<string>)[I(m.Vcpus), N(m.MemoryBytes / GiB, 1), I(m.Count), Pct((double)m.Count / Math.Max(1, fit.Mix.Sum(x => x.Count)))])]);
         var buy = new ReportTable("purchase", "When to buy and how much", ["Figure", "Value"],

@@ -180,6 +180,21 @@ public class CapacityPlannerTests
     }
 
     [Fact]
+    public void Analyse_StandardVms_RoomSplitAcrossHosts_FitsFewerThanTheClusterTotal()
+    {
+        // No reserve: 128 GiB, 80 allocated, 48 free cluster-wide = one more 40 GiB VM; but each host has only 24 GiB.
+        var snapshot = Snapshot([Host("a", cores: 16, memoryGiB: 64), Host("b", cores: 16, memoryGiB: 64)], [Vm("v1", "a", 2, 40), Vm("v2", "b", 2, 40)]);
+        var history = new ClusterHistory([Cpu("v1", 0.1, days: 30), Cpu("v2", 0.1, days: 30)]);
+
+        var fit = CapacityPlanner.Analyse(snapshot, history, new CapacityOptions { ReserveHosts = 0 }).StandardVms;
+
+        Assert.Equal(1, fit.Fits["memory allocation"]);
+        Assert.Equal(0, fit.Count);
+        Assert.Equal("per-host fit", fit.LimitedBy);
+        Assert.Contains("split across hosts", fit.Rule, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Analyse_DiskWithCapacityAndUse_HasBothViews()
     {
         var snapshot = Snapshot([new HostSpec("a", 8, 64 * GiB, DiskBytes: 1000 * GiB), new HostSpec("b", 8, 64 * GiB, DiskBytes: 1000 * GiB)],
