@@ -167,7 +167,8 @@ def raw_phase(scrapes, interval, max_seconds):
 def phase(label, cmd, port, ours, scrapes, interval, max_seconds, warmup=1):
     url = f"http://127.0.0.1:{port}/metrics"
     log(f"phase {label}: {' '.join(cmd)}")
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    err = open(os.path.join(tempfile.gettempdir(), f"kvm-bench-{port}.stderr"), "w")
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
     try:
         wait_http(url, proc)
         # Back-to-back warm-up scrapes: a daemon runs for days, so the steady state is what counts, not the
@@ -261,6 +262,7 @@ def main():
             loads.append(open("/proc/loadavg").read().split()[:3])
             raw = raw_phase(a.bulk_scrapes, a.interval, a.phase_seconds)
             raw["n"] = n
+            log(f"  raw: p50 {raw['p50']:.1f} ms domains {raw['domains']:.0f} client cpu {raw['cpu']*1000:.1f} ms libvirtd {raw['lvcpu']*1000:.1f} ms")
             rows.append(raw)
             for label, cmd, is_ours, scrapes in configs:
                 port = free_port()
