@@ -17,6 +17,11 @@ else
   SKIP_APT=1 bash scripts/setup.sh
 fi
 export PATH="$root/.tools/bin:$PATH"
+# setup.sh has just published the exporter's Native AOT binary from this tree: the published-binary tests use it
+# instead of publishing a second copy (several minutes on 2 cores).
+if [ -z "${SKIP_AOT:-}" ] && [ -x "$root/out/exporter-aot/KvmMetrics.Exporter" ]; then
+  export KVM_EXPORTER_BINARY="$root/out/exporter-aot/KvmMetrics.Exporter"
+fi
 
 results="$root/TestResults"
 rm -rf "$results"; mkdir -p "$results"
