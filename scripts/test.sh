@@ -19,7 +19,7 @@ fi
 export PATH="$root/.tools/bin:$PATH"
 # setup.sh has just published the exporter's Native AOT binary from this tree: the published-binary tests use it
 # instead of publishing a second copy (several minutes on 2 cores).
-if [ -z "${SKIP_AOT:-}" ] && [ -x "$root/out/exporter-aot/KvmMetrics.Exporter" ]; then
+if [ "${SKIP_AOT:-0}" != 1 ] && [ -x "$root/out/exporter-aot/KvmMetrics.Exporter" ]; then
   export KVM_EXPORTER_BINARY="$root/out/exporter-aot/KvmMetrics.Exporter"
 fi
 
