@@ -90,7 +90,7 @@ public static class ReportBuilder
         var cpu = clusterRows["cpu"];
         var mem = clusterRows["memory"];
         var weekFindings = hotspots.Findings;
-        var hotHosts = weekFindings.Where(f => f.Rule.StartsWith("cpu", StringComparison.Ordinal)).Select(f => f.Host).Distinct().Count();
+        var hotHosts = weekFindings.Where(f => f.Rule == HotspotRules.CpuSustained).Select(f => f.Host).Distinct().Count();
 
         var sections = new List<ReportSection>
         {
@@ -223,7 +223,7 @@ public static class ReportBuilder
             var peak = before.TryGetValue(h.Name, out var load) ? load.PeakP95Fraction : double.NaN;
             var memPeak = memUsed.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max() / h.MemoryBytes;
             var active = findings.Where(f => f.Host == h.Name && f.End is null).Select(f => f.Rule).Distinct().Order(StringComparer.Ordinal).ToArray();
-            var wasHot = findings.Any(f => f.Host == h.Name && f.Rule is "cpu-sustained" or "memory-used");
+            var wasHot = findings.Any(f => f.Host == h.Name && f.Rule is HotspotRules.CpuSustained or HotspotRules.MemoryUsed);
             var status = h.Maintenance ? "maintenance"
                 : wasHot ? "hot"
                 : peak > watermark || p95 > watermark || memPeak > 0.9 || active.Length > 0 ? "at risk" : "ok";
