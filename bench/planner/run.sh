@@ -14,6 +14,6 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 data="${KVM_BENCH_DATA:-$root/../shared/data/bitbrains-rnd}"
 [ -d "$data" ] || data=/work/shared/data/bitbrains-rnd
 dotnet build "$root/bench/planner/PlannerBench.csproj" -c Release -nologo -v q >/dev/null
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC')" | tee "${RESULTS:-/dev/null}"
 dotnet "$root/bench/planner/bin/Release/net10.0/PlannerBench.dll" --data "$data" "$@" \
-  | tee "${RESULTS:-/dev/null}"
+  | tee -a "${RESULTS:-/dev/null}"

@@ -41,14 +41,14 @@ public sealed class HotspotDetector(HotspotOptions? options = null, IDemandForec
             var steal = vms.Select(v => HourlyGrid.Means(history.Get(v.Name, ClusterMetrics.CpuStealCores), start, bins, o.StepSeconds)).ToArray();
 
             var cpuFraction = Sum(cpu).Select(x => x / host.CpuCores).ToArray();
-            Add(findings, host.Name, "cpu-sustained", stamps, cpuFraction,
+            Add(findings, host.Name, HotspotRules.CpuSustained, stamps, cpuFraction,
                 new HysteresisOptions(p.CpuHighWatermark, p.CpuHighWatermark - p.CpuClearMargin, p.SustainSteps, p.ClearSteps),
                 "sum of VM cpu_cores / host cpuCores", peak => peak > p.CpuCriticalPeak ? "critical" : "warning",
                 (e, sev) => F($"{host.Name}: CPU above {p.CpuHighWatermark:0%} of {host.CpuCores} cores for {p.SustainSteps}+ consecutive {StepText(o.StepSeconds)} steps (peak {e.Peak:0%})"));
 
             var memUsed = Sum(mem);
             var memFraction = memUsed.Select(x => x / host.MemoryBytes).ToArray();
-            Add(findings, host.Name, "memory-used", stamps, memFraction,
+            Add(findings, host.Name, HotspotRules.MemoryUsed, stamps, memFraction,
                 new HysteresisOptions(p.MemoryHighWatermark, p.MemoryHighWatermark - p.MemoryClearMargin, p.SustainSteps, p.ClearSteps),
                 "sum of VM memory_bytes / host memoryBytes", peak => peak > p.MemoryCriticalPeak ? "critical" : "warning",
                 (e, sev) => F($"{host.Name}: memory used above {p.MemoryHighWatermark:0%} (peak {e.Peak:0%})"));
@@ -56,14 +56,14 @@ public sealed class HotspotDetector(HotspotOptions? options = null, IDemandForec
             // Headroom: free memory smaller than the largest VM of the cluster means the host can no longer
             // take in any VM of that size, e.g. during another host's evacuation.
             var headroom = memUsed.Select(u => double.IsNaN(u) ? double.NaN : largestVm / Math.Max(1.0, host.MemoryBytes - u)).ToArray();
-            Add(findings, host.Name, "memory-headroom", stamps, headroom,
+            Add(findings, host.Name, HotspotRules.MemoryHeadroom, stamps, headroom,
                 new HysteresisOptions(p.HeadroomEnterRatio, p.HeadroomClearRatio, p.SustainSteps, p.ClearSteps),
                 "largest VM memoryBytes / (host memoryBytes - sum of VM memory_bytes)", _ => "info",
                 (e, sev) => F($"{host.Name}: less free memory than the largest VM ({largestVm / 1073741824.0:0.#} GiB) needs"));
 
             var vcpus = vms.Sum(v => v.Vcpus);
             var stealPerVcpu = Sum(steal).Select(x => x / vcpus).ToArray();
-            var contention = Add(findings, host.Name, "contention", stamps, stealPerVcpu,
+            var contention = Add(findings, host.Name, HotspotRules.Contention, stamps, stealPerVcpu,
                 new HysteresisOptions(p.StealPerVcpu, p.StealPerVcpu * p.StealClearFactor, p.SustainSteps, p.ClearSteps),
                 "sum of VM cpu_steal_cores / sum of vcpus", peak => peak > p.StealCriticalFactor * p.StealPerVcpu ? "critical" : "warning",
                 (e, sev) => F($"{host.Name}: vCPUs waited {e.Peak:0.0%} of the time at peak (threshold {p.StealPerVcpu:0%})"));
@@ -101,7 +101,7 @@ public sealed class HotspotDetector(HotspotOptions? options = null, IDemandForec
             }
 
             var load = model.Load(h);
-            yield return new HotspotFinding(load.Host, "will-be-hot", load.ExpectedHotHours >= p.WillBeHotWarningHours ? "warning" : "info",
+            yield return new HotspotFinding(load.Host, HotspotRules.WillBeHot, load.ExpectedHotHours >= p.WillBeHotWarningHours ? "warning" : "info",
                 snapshot.PlanTime + (first * HourlyGrid.Hour), null, "p95 of forecast host cpu_cores (" + _forecaster.Name + ")",
                 p.CpuHighWatermark * cores, load.PeakP95Cores,
                 F($"{load.Host}: forecast p95 CPU reaches {load.PeakP95Cores:0.##} of {cores} cores ({load.PeakP95Fraction:0%}) from hour {first}, {load.ExpectedHotHours:0.#} expected hot hours in the next {o.ForecastHours} h"));

@@ -29,3 +29,22 @@ public sealed record NoisyNeighbour(
 /// <param name="Findings">Findings ordered by host, rule and start.</param>
 /// <param name="NoisyNeighbours">Suspects on contended hosts, ranked per host.</param>
 public sealed record HotspotReport(IReadOnlyList<HotspotFinding> Findings, IReadOnlyList<NoisyNeighbour> NoisyNeighbours);
+
+/// <summary>The names of the hotspot rules, the values of <see cref="HotspotFinding.Rule"/>: compare with these, never by prefix.</summary>
+public static class HotspotRules
+{
+    /// <summary>Sustained host CPU above the watermark.</summary>
+    public const string CpuSustained = "cpu-sustained";
+
+    /// <summary>Memory used above the memory watermark.</summary>
+    public const string MemoryUsed = "memory-used";
+
+    /// <summary>Free memory smaller than the cluster's largest VM.</summary>
+    public const string MemoryHeadroom = "memory-headroom";
+
+    /// <summary>vCPU steal above the policy's share.</summary>
+    public const string Contention = "contention";
+
+    /// <summary>Forecast p95 CPU above the watermark in the next hours.</summary>
+    public const string WillBeHot = "will-be-hot";
+}

@@ -87,7 +87,7 @@ public static class ReportAnalytics
             var peak = before.TryGetValue(h.Name, out var load) ? load.PeakP95Fraction : double.NaN;
             var memPeak = memUsed.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max() / h.MemoryBytes;
             var active = findings.Where(f => f.Host == h.Name && f.End is null).Select(f => f.Rule).Distinct().Order(StringComparer.Ordinal).ToArray();
-            var wasHot = findings.Any(f => f.Host == h.Name && f.Rule is "cpu-sustained" or "memory-used");
+            var wasHot = findings.Any(f => f.Host == h.Name && f.Rule is HotspotRules.CpuSustained or HotspotRules.MemoryUsed);
             var status = h.Maintenance ? "maintenance"
                 : wasHot ? "hot"
                 : peak > watermark || p95 > watermark || memPeak > 0.9 || active.Length > 0 ? "at risk" : "ok";

@@ -100,7 +100,7 @@ public static class ReportBuilder
 
         progress("writing the report");
         var hosts = ReportAnalytics.Hosts(snapshot, history, plan, hotspots.Findings, capacity, now, watermark);
-        var hotHosts = hotspots.Findings.Where(f => f.Rule.StartsWith("cpu", StringComparison.Ordinal)).Select(f => f.Host).Distinct().Count();
+        var hotHosts = hotspots.Findings.Where(f => f.Rule == HotspotRules.CpuSustained).Select(f => f.Host).Distinct().Count();
         var implausible = ReportAnalytics.Implausibles(snapshot, history, capacity, now);
 
         var sections = new List<ReportSection>
