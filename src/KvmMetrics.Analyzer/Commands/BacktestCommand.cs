@@ -27,18 +27,36 @@ public sealed class BacktestCommand : ICommand
         ArgumentNullException.ThrowIfNull(context);
         if (args.Flag("help"))
         {
-            await context.Out.WriteLineAsync("usage: backtest --history H.csv [--step 1h] [--horizon 24h] [--origins 14] [--window 28d] [--selection-origins 7] [--json]").ConfigureAwait(false);
+            await context.Out.WriteLineAsync("usage: backtest --history H.csv [--step 1h] [--horizon 24h] [--origins 14] [--window 28d (default: 28d, or what the history leaves before the first origin)] [--selection-origins 3] [--json]").ConfigureAwait(false);
             return 0;
         }
 
+        var windowGiven = args.String("window") is not null;
         var common = ForecastArgs.Parse(args);
         var origins = args.Int("origins", 14, 1, 10_000);
-        var selectionOrigins = args.Int("selection-origins", 7, 1, 1_000);
+        var selectionOrigins = args.Int("selection-origins", new ForecastOptions().BacktestOrigins, 1, 1_000);
         var json = args.Flag("json");
         args.EnsureAllUsed();
 
         var loaded = HistoryLoader.Load(common.History, common.Step, context.Error);
-        var settings = new BacktestSettings(common.HorizonSteps, origins, common.WindowSteps);
+        var window = common.WindowSteps;
+        if (!windowGiven)
+        {
+            // Without --window, the history before the first origin is whatever the longest series has left after
+            // the evaluated days, at most the 28-day default: `--origins N` then works on short inputs such as the
+            // bundled 40-day sample, and says so.
+            var daily = Analysis.Forecasting.Seasonality.ForStep((long)common.Step.TotalSeconds).Daily;
+            var spacing = daily > 0 ? daily : common.HorizonSteps;
+            var longest = loaded.Max(s => s.Series.Length);
+            var fits = longest - common.HorizonSteps - ((origins - 1) * spacing);
+            if (fits < window && fits >= 2 * Math.Max(1, daily))
+            {
+                await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"backtest: the longest series has {longest} steps; {origins} origins leave {fits} steps of history before the first one (--window default 28d shortened)")).ConfigureAwait(false);
+                window = fits;
+            }
+        }
+
+        var settings = new BacktestSettings(common.HorizonSteps, origins, window);
         var options = new ForecastOptions { BacktestOrigins = selectionOrigins };
         var total = loaded.Count;
         var every = Math.Max(1, total / 10);
@@ -58,7 +76,7 @@ public sealed class BacktestCommand : ICommand
         if (report.Evaluated == 0)
         {
             var first = report.Excluded.FirstOrDefault();
-            throw new UsageException($"no series in '{common.History}' can be evaluated: {(first is null ? "no series" : $"{loaded[first.Index].Entity}/{loaded[first.Index].Metric}: {first.Reason}")}");
+            throw new UsageException($"no series in '{common.History}' can be evaluated: {(first is null ? "no series" : $"{loaded[first.Index].Entity}/{loaded[first.Index].Metric}: {first.Reason}")}; use fewer --origins or a shorter --window");
         }
 
         if (json)
