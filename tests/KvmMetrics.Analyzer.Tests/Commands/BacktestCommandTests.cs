@@ -68,9 +68,9 @@ public sealed class BacktestCommandTests : IDisposable
     [InlineData("--step", "1h", "--horizon", "24h", "--origins", "5", "--json")]
     public async Task Backtest_DocumentedInvocations_WorkOnTheBundledSample(params string[] options)
     {
-        var (_, history) = Sample.BundledSample.WriteFiles(_data.Dir);
+        var (_, history) = KvmMetrics.Analyzer.Sample.BundledSample.WriteFiles(_data.Dir);
 
-        var (code, stdout, error) = await ForecastCommandTestData.RunAsync(["backtest", "--history", history, .. options]);
+        var (code, stdout, error) = await ForecastCommandTestData.RunAsync(new[] { "backtest", "--history", history }.Concat(options).ToArray());
 
         Assert.True(code == 0, error);
         if (options.Contains("--json"))
