@@ -1,16 +1,14 @@
 #!/usr/bin/env bash
-# Reproduces docs/forecasting.md: convert Bitbrains to history CSV, backtest per VM and per host-like sum,
-# independent baseline check, and the throughput bench. Usage: bench/forecast/run.sh [OUT_DIR]
+# Reproduces docs/forecasting.md (forecasting v2): tuning / held-out split of Bitbrains, the issue-15 protocol
+# (5 daily origins, 24 h, 28 d windows) on both splits, and the CLI throughput against the median-of-7 baseline.
+# Usage: bench/forecast/run.sh [OUT_DIR] [SERIES=2000]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
 out="${1:-/tmp/kvm-forecast-bench}"
+n="${2:-2000}"
 mkdir -p "$out"
-python3 "$here/bitbrains_to_history.py" --out "$out"
-dotnet build -c Release "$root/src/KvmMetrics.Analyzer" >/dev/null
-analyzer="$root/src/KvmMetrics.Analyzer/bin/Release/net10.0/KvmMetrics.Analyzer.dll"
-for f in vms hosts; do
-  dotnet "$analyzer" backtest --history "$out/$f.csv" --step 1h --horizon 24h --origins 14 | tee "$out/backtest-$f.txt"
-  python3 "$here/baselines.py" "$out/$f.csv" 14 | tee "$out/baselines-$f.txt"
-done
-(cd "$here" && dotnet run -c Release throughput.cs -- "$out/vms.csv" 5) | tee "$out/throughput.txt"
+python3 "$here/split.py" --out "$out"
+echo "load: $(cat /proc/loadavg)"
+(cd "$here" && dotnet run -c Release policies.cs -- 5 28 "$out/heldout-vms.csv" "$out/heldout-sums.csv") | tee "$out/heldout.txt"
+(cd "$here" && dotnet run -c Release policies.cs -- 5 28 "$out/tune-vms.csv" "$out/tune-sums.csv") | tee "$out/tuning.txt"
+"$here/throughput.sh" "$out" "$n" "$out/throughput" | tee "$out/throughput.txt"

@@ -44,7 +44,7 @@ public static class AnalyzerFlags
         public static readonly Option<int> Origins = Opt.Int("origins", 14, 1, 10_000, "Rolling forecast origins evaluated per series, one horizon apart.");
 
         /// <summary><c>--selection-origins</c> of <c>backtest</c>.</summary>
-        public static readonly Option<int> SelectionOrigins = Opt.Int("selection-origins", 7, 1, 1_000, "Backtest origins the per-series model selection uses on each series' own past.");
+        public static readonly Option<int> SelectionOrigins = Opt.Int("selection-origins", new KvmMetrics.Analysis.Forecasting.ForecastOptions().BacktestOrigins, 1, 1_000, "Backtest origins the per-series model selection uses on each series' own past.");
 
         /// <summary><c>--json</c> of <c>backtest</c>.</summary>
         public static readonly Option<bool> Json = Opt.Switch("json", "Print the evaluation as JSON instead of a table.");

@@ -30,6 +30,7 @@ public sealed class BacktestCommand : ICommand
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
+        var windowGiven = args.IsSet(AnalyzerFlags.Forecast.Window);
         var common = ForecastArgs.Parse(args);
         var origins = args.Get(AnalyzerFlags.Forecast.Origins);
         var selectionOrigins = args.Get(AnalyzerFlags.Forecast.SelectionOrigins);
@@ -37,7 +38,24 @@ public sealed class BacktestCommand : ICommand
         args.EnsureAllUsed();
 
         var loaded = HistoryLoader.Load(common.History, common.Step, context.Error);
-        var settings = new BacktestSettings(common.HorizonSteps, origins, common.WindowSteps);
+        var window = common.WindowSteps;
+        if (!windowGiven)
+        {
+            // Without --window, the history before the first origin is whatever the longest series has left after
+            // the evaluated days, at most the 28-day default: `--origins N` then works on short inputs such as the
+            // bundled 40-day sample, and says so.
+            var daily = Analysis.Forecasting.Seasonality.ForStep((long)common.Step.TotalSeconds).Daily;
+            var spacing = daily > 0 ? daily : common.HorizonSteps;
+            var longest = loaded.Max(s => s.Series.Length);
+            var fits = longest - common.HorizonSteps - ((origins - 1) * spacing);
+            if (fits < window && fits >= 2 * Math.Max(1, daily))
+            {
+                await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"backtest: the longest series has {longest} steps; {origins} origins leave {fits} steps of history before the first one (--window default 28d shortened)")).ConfigureAwait(false);
+                window = fits;
+            }
+        }
+
+        var settings = new BacktestSettings(common.HorizonSteps, origins, window);
         var options = new ForecastOptions { BacktestOrigins = selectionOrigins };
         var total = loaded.Count;
         var every = Math.Max(1, total / 10);
@@ -57,7 +75,7 @@ public sealed class BacktestCommand : ICommand
         if (report.Evaluated == 0)
         {
             var first = report.Excluded.FirstOrDefault();
-            throw new UsageException($"no series in '{common.History}' can be evaluated: {(first is null ? "no series" : $"{loaded[first.Index].Entity}/{loaded[first.Index].Metric}: {first.Reason}")}");
+            throw new UsageException($"no series in '{common.History}' can be evaluated: {(first is null ? "no series" : $"{loaded[first.Index].Entity}/{loaded[first.Index].Metric}: {first.Reason}")}; use fewer --origins or a shorter --window");
         }
 
         if (json)

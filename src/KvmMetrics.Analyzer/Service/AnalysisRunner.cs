@@ -164,33 +164,33 @@ public sealed partial class AnalysisRunner
         var plan = new MigrationPlanner().Plan(snapshot, history, state);
         var capacity = CapacityPlanner.Analyse(snapshot, history, capacityOptions);
         var engine = new ForecastEngine();
-        var forecasts = new List<EntityForecast>();
+        var inputs = new List<(string Entity, string Metric, RegularSeries Series)>();
         const int days = 28;
         var start = Resampler.FloorTo(now, HourlyGrid.Hour) - (days * HourlyGrid.Day);
         foreach (var host in snapshot.Hosts)
         {
             var sums = Sum(snapshot.Vms.Where(v => v.Host == host.Name).Select(v => HourlyGrid.Means(history.Get(v.Name, ClusterMetrics.CpuCores), start, days * 24)), days * 24);
-            Add(forecasts, engine, host.Name, ClusterMetrics.CpuCores, new RegularSeries(start, HourlyGrid.Hour, sums));
+            Add(inputs, host.Name, ClusterMetrics.CpuCores, new RegularSeries(start, HourlyGrid.Hour, sums));
         }
 
         foreach (var metric in new[] { ClusterMetrics.CpuCores, ClusterMetrics.MemoryBytes })
         {
             var sums = Sum(snapshot.Vms.Select(v => HourlyGrid.Means(history.Get(v.Name, metric), start, days * 24)), days * 24);
-            Add(forecasts, engine, "cluster", metric, new RegularSeries(start, HourlyGrid.Hour, sums));
+            Add(inputs, "cluster", metric, new RegularSeries(start, HourlyGrid.Hour, sums));
         }
 
+        // One engine call for all series, so the global model learns across hosts and the cluster (docs/forecasting.md).
+        var results = engine.ForecastMany(inputs.Select(i => i.Series).ToArray(), 24);
+        var forecasts = inputs.Zip(results, (i, f) => new EntityForecast(i.Entity, i.Metric, f.Start, f.Step, f.Mean, f.Lower80, f.Upper80, f.Lower95, f.Upper95, f.P95, f.Model, f.BacktestScore, f.Reason)).ToList();
         return new PlanResult(now, plan, capacity, forecasts);
     }
 
-    private static void Add(List<EntityForecast> list, ForecastEngine engine, string entity, string metric, RegularSeries series)
+    private static void Add(List<(string Entity, string Metric, RegularSeries Series)> inputs, string entity, string metric, RegularSeries series)
     {
-        if (series.Length - series.MissingCount < 7 * 24)
+        if (series.Length - series.MissingCount >= 7 * 24)
         {
-            return;
+            inputs.Add((entity, metric, series));
         }
-
-        var f = engine.Forecast(series, 24);
-        list.Add(new EntityForecast(entity, metric, f.Start, f.Step, f.Mean, f.Lower80, f.Upper80, f.Lower95, f.Upper95, f.P95, f.Model, f.BacktestScore, f.Reason));
     }
 
     private string WriteReport(AnalysisData data, long now)

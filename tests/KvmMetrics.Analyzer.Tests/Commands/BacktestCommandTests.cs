@@ -20,6 +20,7 @@ public sealed class BacktestCommandTests : IDisposable
         Assert.Matches(@"(?m)^seasonal-naive-daily\s+1\.000\s+2\s", stdout);
         Assert.Matches(@"(?m)^selected\s+\d\.\d{3}\s+2\s", stdout);
         Assert.Contains("holt-winters-damped", stdout, StringComparison.Ordinal);
+        Assert.Contains("global-lightgbm", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -59,5 +60,30 @@ public sealed class BacktestCommandTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Contains("h.csv:1:", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    // The invocations docs/forecasting.md shows, on the bundled 40-day sample (192 series).
+    [InlineData("--step", "1h", "--horizon", "24h", "--origins", "14")]
+    [InlineData("--step", "1h", "--horizon", "24h", "--origins", "5", "--json")]
+    public async Task Backtest_DocumentedInvocations_WorkOnTheBundledSample(params string[] options)
+    {
+        var (_, history) = KvmMetrics.Analyzer.Sample.BundledSample.WriteFiles(_data.Dir);
+
+        var (code, stdout, error) = await ForecastCommandTestData.RunAsync(new[] { "backtest", "--history", history }.Concat(options).ToArray());
+
+        Assert.True(code == 0, error);
+        if (options.Contains("--json"))
+        {
+            using var doc = JsonDocument.Parse(stdout);
+            Assert.True(doc.RootElement.GetProperty("evaluated").GetInt32() > 100);
+            Assert.Equal(5, doc.RootElement.GetProperty("settings").GetProperty("origins").GetInt32());
+        }
+        else
+        {
+            Assert.Matches(@"^\d{3} series evaluated", stdout);
+            Assert.Matches(@"(?m)^selected\s+0\.\d{3}\s", stdout);
+            Assert.Contains("--window default 28d shortened", error, StringComparison.Ordinal);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 
 namespace KvmMetrics.Analyzer.Tests.Commands;
 
@@ -70,5 +71,68 @@ public sealed class ForecastCommandTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Contains("--horizon", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Forecast_GzipHistory_GivesTheSameRowsAsThePlainFile()
+    {
+        var plain = _data.History(21, "vm-a", "vm-b");
+        var gz = plain + ".gz";
+        await using (var target = File.Create(gz))
+        await using (var zip = new GZipStream(target, CompressionLevel.Fastest))
+        {
+            await zip.WriteAsync(await File.ReadAllBytesAsync(plain));
+        }
+
+        var (code1, fromPlain, error1) = await ForecastCommandTestData.RunAsync("forecast", "--history", plain, "--step", "1h", "--horizon", "24h");
+        var (code2, fromGz, error2) = await ForecastCommandTestData.RunAsync("forecast", "--history", gz, "--step", "1h", "--horizon", "24h");
+
+        Assert.True(code1 == 0, error1);
+        Assert.True(code2 == 0, error2);
+        Assert.Equal(1 + 48, fromGz.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(fromPlain, fromGz);
+    }
+
+    [Fact]
+    public async Task Forecast_BadRowInsideGzip_ExitsTwoWithOneLineNamingFileAndLine()
+    {
+        var gz = Path.Combine(_data.Dir, "bad.csv.gz");
+        await using (var target = File.Create(gz))
+        await using (var zip = new GZipStream(target, CompressionLevel.Fastest))
+        await using (var writer = new StreamWriter(zip))
+        {
+            await writer.WriteAsync("timestamp,entity,metric,value\n1700000000,vm-a,cpu_cores,1\n1700003600,vm-a,cpu_cores\n");
+        }
+
+        var (code, _, error) = await ForecastCommandTestData.RunAsync("forecast", "--history", gz);
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("bad.csv.gz:3:", line, StringComparison.Ordinal);
+        Assert.Contains("expected 4 comma-separated fields", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Forecast_GzNameButNotGzip_ExitsTwoWithOneLine()
+    {
+        var fake = _data.Write("plain.csv.gz", "timestamp,entity,metric,value\n1700000000,vm-a,cpu_cores,1\n");
+
+        var (code, _, error) = await ForecastCommandTestData.RunAsync("forecast", "--history", fake);
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("plain.csv.gz", line, StringComparison.Ordinal);
+        Assert.Contains("not valid gzip", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Forecast_UnknownEngine_IsAUsageError()
+    {
+        var history = _data.History(3, "vm-a");
+
+        var (code, _, error) = await ForecastCommandTestData.RunAsync("forecast", "--history", history, "--engine", "magic");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--engine", error, StringComparison.Ordinal);
     }
 }
