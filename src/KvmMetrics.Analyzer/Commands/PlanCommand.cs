@@ -24,7 +24,7 @@ public sealed class PlanCommand : ICommand
     /// <inheritdoc />
     public IReadOnlyList<KvmMetrics.Options.OptionDefinition> Options { get; } =
         [.. AnalyzerFlags.Common, AnalyzerFlags.Cluster.Snapshot, AnalyzerFlags.Cluster.History, AnalyzerFlags.Cluster.PlanOutput, AnalyzerFlags.Cluster.State,
-         .. AnalyzerFlags.WriteBack.All];
+         .. AnalyzerFlags.WriteBack.All, .. PolicyFields.Definitions];
 
     /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, CommandContext context, CancellationToken cancellationToken)

@@ -25,7 +25,7 @@ public sealed class ReportCommand : ICommand
     /// <inheritdoc />
     public IReadOnlyList<KvmMetrics.Options.OptionDefinition> Options { get; } =
         [.. AnalyzerFlags.Common, AnalyzerFlags.Report.Output, AnalyzerFlags.Report.Now, AnalyzerFlags.Report.Pdf, AnalyzerFlags.Report.Chromium,
-         .. AnalyzerFlags.Source.All, .. AnalyzerFlags.Influx.All];
+         .. AnalyzerFlags.Source.All, .. AnalyzerFlags.Influx.All, .. PolicyFields.Definitions];
 
     /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, CommandContext context, CancellationToken cancellationToken)

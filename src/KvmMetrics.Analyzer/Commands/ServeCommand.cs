@@ -1,4 +1,5 @@
 using KvmMetrics.Analyzer.Cli;
+using KvmMetrics.Analyzer.Planning;
 using KvmMetrics.Analyzer.Service;
 using KvmMetrics.Analyzer.Sources;
 using KvmMetrics.Analyzer.WriteBack;
@@ -19,7 +20,7 @@ public sealed class ServeCommand : ICommand
     public IReadOnlyList<KvmMetrics.Options.OptionDefinition> Options { get; } =
         [.. AnalyzerFlags.Common, AnalyzerFlags.Serve.ListenAddress, AnalyzerFlags.Serve.WebConfigFile, AnalyzerFlags.Serve.DataDirectory, AnalyzerFlags.Serve.ApiTokenFile,
          AnalyzerFlags.Serve.HotspotInterval, AnalyzerFlags.Serve.PlanInterval, AnalyzerFlags.Serve.ReportInterval, AnalyzerFlags.Serve.StaleAfter, AnalyzerFlags.Serve.HotspotMinStep,
-         .. AnalyzerFlags.Source.All, .. AnalyzerFlags.WriteBack.All];
+         .. AnalyzerFlags.Source.All, .. AnalyzerFlags.WriteBack.All, .. PolicyFields.Definitions];
 
     /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, CommandContext context, CancellationToken cancellationToken)

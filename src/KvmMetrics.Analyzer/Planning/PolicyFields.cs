@@ -55,20 +55,15 @@ public static class PolicyFields
         new("migrationBandwidthBytesPerSecond", false, p => p.MigrationBandwidthBytesPerSecond, (p, v) => p with { MigrationBandwidthBytesPerSecond = v }),
     ];
 
-    /// <summary>Usage lines for the policy flags, with their defaults.</summary>
-    public static string Usage
-    {
-        get
-        {
-            var sb = new StringBuilder("  policy flags (override the cluster file's \"policy\" object; docs/planning.md):\n");
-            foreach (var f in All)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"  --{f.Flag} {f.Get(ClusterPolicy.Default).ToString(CultureInfo.InvariantCulture)}\n");
-            }
-
-            return sb.ToString().TrimEnd('\n');
-        }
-    }
+    /// <summary>
+    /// The <c>--policy.*</c> options, one per field, so <c>--help</c>, docs/analyzer.md, the environment
+    /// (<c>KVM_ANALYZER_POLICY_*</c>) and the config file know them like every other option. They are read as text
+    /// and checked by <see cref="Overrides"/> against the whole policy, because a field's range depends on others
+    /// (a clear margin below its watermark, for one).
+    /// </summary>
+    public static IReadOnlyList<KvmMetrics.Options.Option<string?>> Definitions { get; } =
+        [.. All.Select(f => KvmMetrics.Options.Opt.Text(f.Flag, null, f.Integer ? "a whole number" : "a number",
+            string.Create(CultureInfo.InvariantCulture, $"Policy field {f.Name} (default {f.Get(ClusterPolicy.Default)}); overrides the cluster file's \"policy\" (docs/planning.md).")))];
 
     /// <summary>
     /// The policy flags given on the command line as one function that applies them to a base policy (the cluster
@@ -80,9 +75,10 @@ public static class PolicyFields
     {
         ArgumentNullException.ThrowIfNull(args);
         var given = new List<(Field Field, double Value)>();
-        foreach (var f in All)
+        for (var i = 0; i < All.Count; i++)
         {
-            var text = args.String(f.Flag);
+            var f = All[i];
+            var text = args.Get(Definitions[i]);
             if (text is null)
             {
                 continue;
