@@ -78,20 +78,7 @@ public static class GlobalModelTrainer
 
         var ml = new MLContext(options.Seed);
         var data = ml.Data.LoadFromEnumerable(Rows(features, labels), SchemaDefinition());
-        var trainer = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
-        {
-            NumberOfIterations = options.Trees,
-            NumberOfLeaves = options.Leaves,
-            LearningRate = options.LearningRate,
-            MinimumExampleCountPerLeaf = options.MinRowsPerLeaf,
-            NumberOfThreads = options.Threads == 0 ? null : options.Threads,
-            Seed = options.Seed,
-            Deterministic = true,
-            Silent = true,
-            Verbose = false,
-            UseCategoricalSplit = false,
-            HandleMissingValue = false,
-        });
+        var trainer = Trainer(ml, options);
         var model = trainer.Fit(data).Model;
         Microsoft.ML.Trainers.FastTree.RegressionTreeEnsemble ensemble;
         try
@@ -120,14 +107,9 @@ public static class GlobalModelTrainer
         return new TreeEnsemble(trees, ensemble.Bias);
     }
 
-    /// <summary>ML.NET's own prediction for the rows (used by tests to check <see cref="TreeEnsemble"/> against it).</summary>
-    public static float[] PredictWithMlNet(float[] trainFeatures, float[] trainLabels, float[] features, GlobalModelOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(features);
-        ArgumentNullException.ThrowIfNull(options);
-        var ml = new MLContext(options.Seed);
-        var data = ml.Data.LoadFromEnumerable(Rows(trainFeatures, trainLabels), SchemaDefinition());
-        var trainer = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
+    // One definition of the trainer, so the test's ML.NET reference prediction trains exactly what Train does.
+    private static LightGbmRegressionTrainer Trainer(MLContext ml, GlobalModelOptions options) =>
+        ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
         {
             NumberOfIterations = options.Trees,
             NumberOfLeaves = options.Leaves,
@@ -141,6 +123,15 @@ public static class GlobalModelTrainer
             UseCategoricalSplit = false,
             HandleMissingValue = false,
         });
+
+    /// <summary>ML.NET's own prediction for the rows (used by tests to check <see cref="TreeEnsemble"/> against it).</summary>
+    public static float[] PredictWithMlNet(float[] trainFeatures, float[] trainLabels, float[] features, GlobalModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(options);
+        var ml = new MLContext(options.Seed);
+        var data = ml.Data.LoadFromEnumerable(Rows(trainFeatures, trainLabels), SchemaDefinition());
+        var trainer = Trainer(ml, options);
         var transformer = trainer.Fit(data);
         var rows = features.Length / FeatureBuilder.Count;
         var scored = transformer.Transform(ml.Data.LoadFromEnumerable(Rows(features, new float[rows]), SchemaDefinition()));
