@@ -18,9 +18,10 @@ else
 fi
 export PATH="$root/.tools/bin:$PATH"
 # setup.sh has just published the exporter's Native AOT binary from this tree: the published-binary tests use it
-# instead of publishing a second copy (several minutes on 2 cores).
+# instead of publishing a second copy (several minutes on 2 cores). Not KVM_EXPORTER_*: the exporter rejects unknown
+# KVM_EXPORTER_* variables, and every exporter the tests start inherits this environment.
 if [ "${SKIP_AOT:-0}" != 1 ] && [ -x "$root/out/exporter-aot/KvmMetrics.Exporter" ]; then
-  export KVM_EXPORTER_BINARY="$root/out/exporter-aot/KvmMetrics.Exporter"
+  export KVMMETRICS_TEST_EXPORTER_BINARY="$root/out/exporter-aot/KvmMetrics.Exporter"
 fi
 
 results="$root/TestResults"

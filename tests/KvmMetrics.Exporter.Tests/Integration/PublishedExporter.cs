@@ -6,7 +6,7 @@ namespace KvmMetrics.Exporter.Tests.Integration;
 /// <summary>
 /// The exporter in its shipped form: the Native AOT binary from <c>dotnet publish -r linux-x64</c> (PublishAot is set in
 /// the project). Published once per test run into <c>out/exporter-aot-tests</c>, or taken from
-/// <c>KVM_EXPORTER_BINARY</c> when a caller already published it (bench/exporter/run.sh publishes to out/exporter-aot).
+/// <c>KVMMETRICS_TEST_EXPORTER_BINARY</c> when a caller already published it (bench/exporter/run.sh publishes to out/exporter-aot).
 /// </summary>
 public static class PublishedExporter
 {
@@ -17,9 +17,9 @@ public static class PublishedExporter
 
     private static async Task<string> PublishAsync()
     {
-        if (Environment.GetEnvironmentVariable("KVM_EXPORTER_BINARY") is { Length: > 0 } given)
+        if (Environment.GetEnvironmentVariable("KVMMETRICS_TEST_EXPORTER_BINARY") is { Length: > 0 } given)
         {
-            Assert.True(File.Exists(given), $"KVM_EXPORTER_BINARY={given} does not exist");
+            Assert.True(File.Exists(given), $"KVMMETRICS_TEST_EXPORTER_BINARY={given} does not exist");
             return given;
         }
 
