@@ -36,6 +36,14 @@ public sealed class MetricSet
 
     /// <summary>Looks up a family by sample name (for tests and self-checks).</summary>
     public MetricFamily? Find(string name) => Families.FirstOrDefault(f => f.Descriptor.Name == name);
+
+    /// <summary>The families <paramref name="keep"/> accepts, in the same order (the drop counts are kept).</summary>
+    /// <remarks>For pages written in two parts, e.g. self-metrics by another library and the rest by this one.</remarks>
+    public MetricSet Where(Func<MetricFamily, bool> keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        return new MetricSet(Families.Where(keep).ToArray(), DuplicatesDropped, ConflictsDropped);
+    }
 }
 
 /// <summary>

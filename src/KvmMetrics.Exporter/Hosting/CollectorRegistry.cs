@@ -56,6 +56,16 @@ public static class CollectorRegistry
         return CgroupCollectorOptions.Create(options.CgroupPath, options.ProcPath, options.SysPath);
     }
 
+    /// <summary>
+    /// The exporter's own families (<c>process_*</c>, <c>dotnet_*</c>, <c>kvm_exporter_*</c>), which /metrics writes through
+    /// prometheus-net (<see cref="SelfMetricsPublisher"/>); the libvirt call accounting (<c>kvm_libvirt_*</c>) stays with the
+    /// domain families.
+    /// </summary>
+    public static IReadOnlyList<MetricDescriptor> SelfFamilies() =>
+        AllFamilies().Select(f => f.Metric)
+            .Where(m => m.Name.StartsWith("process_", StringComparison.Ordinal) || m.Name.StartsWith("dotnet_", StringComparison.Ordinal) || m.Name.StartsWith("kvm_exporter_", StringComparison.Ordinal))
+            .ToArray();
+
     /// <summary>Every family the exporter can emit, by the collector that emits it ("exporter" for self-metrics).</summary>
     public static IReadOnlyList<(string Collector, MetricDescriptor Metric)> AllFamilies() =>
         DomainStatsCollector.Descriptors.Select(d => ("domain", d))

@@ -94,7 +94,8 @@ public sealed partial class ExporterApp : IAsyncDisposable
         }
 
         app.UseKvmWebSecurity(webConfig, new WebSecurityOptions { Realm = "kvm-exporter", TimeProvider = time, Logger = logger });
-        var endpointOptions = new MetricsEndpointOptions { Logger = logger };
+        var self = new SelfMetricsPublisher(CollectorRegistry.SelfFamilies());
+        var endpointOptions = new MetricsEndpointOptions { Logger = logger, WriteFirstAsync = self.WriteAsync };
         app.MapMethods(options.TelemetryPath, ["GET", "HEAD"], context => MetricsEndpoint.HandleAsync(
             context,
             async ct => (await coordinator.ScrapeAsync(Deadline(options, context.Request.Headers[ScrapeTimeoutHeader].ToString()), ct).ConfigureAwait(false)).Metrics,

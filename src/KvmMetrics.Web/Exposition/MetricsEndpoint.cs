@@ -14,6 +14,12 @@ public sealed class MetricsEndpointOptions
 
     /// <summary>Where collection failures are logged (default: nowhere).</summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
+
+    /// <summary>
+    /// Writes part of the page by other means before the rest (the exporter's self-metrics through prometheus-net) and
+    /// returns the families still to write; it must not write OpenMetrics' <c># EOF</c>, which ends the rest. Default: none.
+    /// </summary>
+    public Func<MetricSet, ExpositionFormat, Stream, CancellationToken, Task<MetricSet>>? WriteFirstAsync { get; init; }
 }
 
 /// <summary>
@@ -51,11 +57,11 @@ public static partial class MetricsEndpoint
             if (gzip)
             {
                 using var compressor = new GZipStream(body, CompressionLevel.Fastest, leaveOpen: true);
-                ExpositionNegotiator.Write(format, set, compressor);
+                await WriteAsync(format, set, compressor, o, aborted).ConfigureAwait(false);
             }
             else
             {
-                ExpositionNegotiator.Write(format, set, body);
+                await WriteAsync(format, set, body, o, aborted).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -101,6 +107,16 @@ public static partial class MetricsEndpoint
         {
             // Client disconnected mid-body; nothing more to do.
         }
+    }
+
+    private static async Task WriteAsync(ExpositionFormat format, MetricSet set, Stream output, MetricsEndpointOptions options, CancellationToken cancellationToken)
+    {
+        if (options.WriteFirstAsync is { } first)
+        {
+            set = await first(set, format, output, cancellationToken).ConfigureAwait(false);
+        }
+
+        ExpositionNegotiator.Write(format, set, output);
     }
 
     private static async Task WriteErrorAsync(HttpResponse response, int status, string message, CancellationToken cancellationToken)
