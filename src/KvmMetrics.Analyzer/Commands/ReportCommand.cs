@@ -79,7 +79,7 @@ public sealed class ReportCommand : ICommand
         {
             pdfLine = chromiumPath is null
                 ? "PDF skipped: Chromium is not installed (apt-get install chromium, or pass --chromium PATH)"
-                : $"PDF skipped: --chromium '{chromiumPath}' does not exist";
+                : $"PDF skipped: --chromium '{chromiumPath}' is not an executable";
         }
         else
         {

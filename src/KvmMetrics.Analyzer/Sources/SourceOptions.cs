@@ -50,7 +50,7 @@ public static class SourceOptions
                 influxLookback, influxStep, time),
             _ => throw new UsageException($"--source: '{kind}' is not a source; accepted: {S.Source.Kind.Accepted}"),
         };
-        return policy is null ? source : new KvmMetrics.Analyzer.Planning.PolicyOverrideSource(source, policy);
+        return policy is null ? source : new PolicyOverrideSource(source, policy);
     }
 
     private static InfluxSource CreateInflux(KvmMetrics.Influx.InfluxConnectionOptions connection, TimeSpan lookback, TimeSpan step, TimeProvider? time)

@@ -113,16 +113,20 @@ public sealed class ReportChromiumTests(SampleReportFixture report)
     }
 
     [Fact]
-    public void Pdf_WithMissingChromium_IsSkippedWithAReason()
+    public void Pdf_WithAMissingChromiumPath_IsAUsageError_BeforeAnyWork()
     {
+        // An explicit --chromium that does not exist is a bad input (issue 16): one line naming the flag, exit 2, and
+        // nothing written, rather than a report without the PDF the caller asked for.
         var dir = Directory.CreateTempSubdirectory("kvm-report-nopdf-");
         try
         {
             var (code, stdout, stderr) = SampleReportFixture.Run(["report", "--output", dir.FullName, "--chromium", "/nonexistent/chromium"]);
-            Assert.True(code == 0, stderr);
-            Assert.Contains("PDF skipped: --chromium '/nonexistent/chromium' does not exist", stdout, StringComparison.Ordinal);
-            Assert.False(File.Exists(Path.Combine(dir.FullName, "capacity-report.pdf")));
-            Assert.True(File.Exists(Path.Combine(dir.FullName, "capacity-report.html")));
+            Assert.Equal(2, code);
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains("--chromium", line, StringComparison.Ordinal);
+            Assert.Contains("/nonexistent/chromium", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("capacity", stdout, StringComparison.Ordinal);
+            Assert.Empty(dir.GetFiles());
         }
         finally
         {

@@ -30,7 +30,13 @@ public sealed class InfluxResultWriterTests
             {
                 writer.Plan(new PlanResult(ResultFixtures.PlanTime, ResultFixtures.Plan(), null!, [ResultFixtures.Forecast()]));
                 writer.Hotspots(ResultFixtures.Hotspots());
-                await Task.Delay(500);
+                // Wait for the first failed request rather than a fixed time: on a loaded machine 500 ms may pass
+                // before the writer's first attempt, and the writer counts as healthy until a request fails.
+                for (var waited = 0; writer.Stats.Requests == 0 && waited < 20_000; waited += 100)
+                {
+                    await Task.Delay(100);
+                }
+
                 Assert.Equal(3 + 2 + 2, writer.Stats.BufferedPoints);
                 Assert.False(writer.Stats.LastRequestSucceeded);
 

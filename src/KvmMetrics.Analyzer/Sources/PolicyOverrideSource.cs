@@ -1,7 +1,7 @@
 using KvmMetrics.Analysis.Policy;
-using KvmMetrics.Analyzer.Sources;
+using KvmMetrics.Analyzer.Planning;
 
-namespace KvmMetrics.Analyzer.Planning;
+namespace KvmMetrics.Analyzer.Sources;
 
 /// <summary>
 /// Applies the <c>--policy.*</c> flags to every snapshot a source loads: live sources (Prometheus, InfluxDB, the
