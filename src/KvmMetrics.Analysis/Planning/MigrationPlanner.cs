@@ -253,7 +253,7 @@ public sealed class MigrationPlanner
         var hostScores = new double[model.Hosts.Length];
         for (var depth = 0; depth < maxDepth && beam.Count > 0; depth++)
         {
-            var children = new BeamSelector(width);
+            var children = new List<Node>();
             foreach (var node in beam)
             {
                 var undo = new List<(int Vm, int From)>(node.Moves.Length);
@@ -286,17 +286,13 @@ public sealed class MigrationPlanner
                     var penalty = model.Cost(vm).Penalty;
                     for (var to = 0; to < model.Hosts.Length; to++)
                     {
-                        if (to == from || !model.Allowed(vm, to, mandatory: false, state))
+                        if (to == from || model.Infeasible(vm, to, mandatory: false, state) is not null)
                         {
                             continue;
                         }
 
                         var delta = hostScores[from] + hostScores[to] - without - model.ScoreWith(to, vm, +1) - penalty;
-                        var childValue = node.Value - delta + minBenefit;
-                        if (children.Admits(childValue))
-                        {
-                            children.Offer(new Node([.. node.Moves, (vm, to)], childValue, node.Used + (atOrigin ? 1 : 0)));
-                        }
+                        children.Add(new Node([.. node.Moves, (vm, to)], node.Value - delta + minBenefit, node.Used + (atOrigin ? 1 : 0)));
                     }
                 }
 
@@ -306,7 +302,20 @@ public sealed class MigrationPlanner
                 }
             }
 
-            beam = children.Best();
+            children.Sort(CompareNodes);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            beam = [];
+            foreach (var child in children)
+            {
+                if (seen.Add(child.Key))
+                {
+                    beam.Add(child);
+                    if (beam.Count >= width)
+                    {
+                        break;
+                    }
+                }
+            }
 
             if (beam.Count > 0 && CompareNodes(beam[0], best) < 0)
             {
@@ -349,7 +358,7 @@ public sealed class MigrationPlanner
         var ok = true;
         foreach (var (vm, to) in moves)
         {
-            if (!model.Allowed(vm, to, mandatory: false, state))
+            if (model.Infeasible(vm, to, mandatory: false, state) is not null)
             {
                 ok = false;
                 break;
@@ -544,48 +553,6 @@ public sealed class MigrationPlanner
     private readonly record struct Candidate(int Vm, int To, double Benefit);
 
     /// <summary>A partial sequence of the beam: its moves, value (lower is better) and the move cap it uses.</summary>
-    /// <summary>
-    /// The <c>width</c> best children of one beam depth, one per key (the best node of each set of moves), in
-    /// <see cref="CompareNodes"/> order: the same nodes as sorting all children and keeping the first of each key,
-    /// without holding VMs x hosts x width nodes (80 M at 10k VMs on 500 hosts).
-    /// </summary>
-    private sealed class BeamSelector(int width)
-    {
-        private readonly SortedSet<Node> _set = new(Comparer<Node>.Create(CompareNodes));
-        private readonly Dictionary<string, Node> _byKey = new(StringComparer.Ordinal);
-
-        /// <summary>False when a child of this value cannot enter (all children of one depth have the same length).</summary>
-        public bool Admits(double value) => _set.Count < width || !(value > _set.Max!.Value);
-
-        public void Offer(Node node)
-        {
-            if (_byKey.TryGetValue(node.Key, out var existing))
-            {
-                if (CompareNodes(node, existing) >= 0)
-                {
-                    return;
-                }
-
-                _set.Remove(existing);
-            }
-            else if (_set.Count >= width && CompareNodes(node, _set.Max!) >= 0)
-            {
-                return;
-            }
-
-            _set.Add(node);
-            _byKey[node.Key] = node;
-            if (_set.Count > width)
-            {
-                var worst = _set.Max!;
-                _set.Remove(worst);
-                _byKey.Remove(worst.Key);
-            }
-        }
-
-        public List<Node> Best() => [.. _set];
-    }
-
     private sealed record Node((int Vm, int To)[] Moves, double Value, int Used)
     {
         public string Key { get; } = string.Join(",", Moves.Select(m => (m.Vm * 100_000L) + m.To).Order());
