@@ -73,6 +73,12 @@ static async Task<int> RunOne(int vms, string traces)
         sw.Restart();
         await runner.RunOnceAsync(CancellationToken.None);
         var cycle = sw.Elapsed.TotalSeconds;
+        // SCALEBENCH_KEEP=dir keeps the cycle's outputs (results JSON, report) to diff two builds' results.
+        if (Environment.GetEnvironmentVariable("SCALEBENCH_KEEP") is { Length: > 0 } keep)
+        {
+            CopyTree(dataDir, Path.Combine(keep, vms.ToString(inv)));
+        }
+
         // Under a loaded machine wall time mostly measures the wait for a core; CPU time is what the cycle costs.
         var cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var t = runner.Status.Tasks;
@@ -83,6 +89,16 @@ static async Task<int> RunOne(int vms, string traces)
     finally
     {
         dir.Delete(recursive: true);
+    }
+}
+
+static void CopyTree(string from, string to)
+{
+    foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+    {
+        var target = Path.Combine(to, Path.GetRelativePath(from, file));
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(file, target, overwrite: true);
     }
 }
 

@@ -18,6 +18,7 @@ internal sealed class LoadModel
     private readonly double _uncertainty;
     private readonly int[][] _vmGroups;
     private readonly string[][] _groups;
+    private readonly bool?[] _hot;
 
     public LoadModel(ClusterSnapshot snapshot, IReadOnlyList<DemandForecast> forecasts)
     {
@@ -45,6 +46,7 @@ internal sealed class LoadModel
 
         Placement = [.. Vms.Select(v => HostIndex[v.Host])];
         MemoryAllocated = new double[Hosts.Length];
+        _hot = new bool?[Hosts.Length];
         _sums = [.. Hosts.Select(_ => Enumerable.Range(0, K).Select(_ => new double[H]).ToArray())];
         for (var v = 0; v < Vms.Length; v++)
         {
@@ -143,7 +145,12 @@ internal sealed class LoadModel
     /// Optional moves must also not make a host hot that is not hot now (<see cref="MoveBlockReason.WouldMakeHot"/>):
     /// a later move must never re-create the hotspot an earlier one removed.
     /// </summary>
-    public MoveBlock? Infeasible(int vm, int to, bool mandatory, PlannerState state)
+    public MoveBlock? Infeasible(int vm, int to, bool mandatory, PlannerState state) => Infeasible(vm, to, mandatory, state, explain: true);
+
+    /// <summary>Whether the move is allowed, without building the explanation (the search asks for every (VM, host) pair).</summary>
+    public bool Allowed(int vm, int to, bool mandatory, PlannerState state) => Infeasible(vm, to, mandatory, state, explain: false) is null;
+
+    private MoveBlock? Infeasible(int vm, int to, bool mandatory, PlannerState state, bool explain)
     {
         var name = Vms[vm].Name;
         var target = Hosts[to].Name;
@@ -165,7 +172,7 @@ internal sealed class LoadModel
         var free = _memoryCap[to] - MemoryAllocated[to];
         if (Vms[vm].MemoryBytes > free)
         {
-            return new(MoveBlockReason.Memory, Invariant($"memory: {name} needs {Gib(Vms[vm].MemoryBytes)} GiB, {target} has {Gib(Math.Max(0, free))} GiB unallocated"));
+            return !explain ? new(MoveBlockReason.Memory, "") : new(MoveBlockReason.Memory, Invariant($"memory: {name} needs {Gib(Vms[vm].MemoryBytes)} GiB, {target} has {Gib(Math.Max(0, free))} GiB unallocated"));
         }
 
         foreach (var g in _vmGroups[vm])
@@ -197,9 +204,10 @@ internal sealed class LoadModel
             }
 
             var threshold = _watermark * Hosts[to].CpuCores;
-            if (!Exceeds(to, -1, threshold) && Exceeds(to, vm, threshold))
+            if (!IsHot(to) && Exceeds(to, vm, threshold))
             {
-                return new(MoveBlockReason.WouldMakeHot, Invariant(
+                // The explanation's two p95 peaks cost as much as the check itself.
+                return !explain ? new(MoveBlockReason.WouldMakeHot, "") : new(MoveBlockReason.WouldMakeHot, Invariant(
                     $"it would make {target} hot: forecast CPU p95 peak {PeakP95(to, -1) / Hosts[to].CpuCores:0%} -> {PeakP95(to, vm) / Hosts[to].CpuCores:0%} of {Hosts[to].CpuCores:0.##} cores, above the {_watermark:0%} watermark"));
             }
         }
@@ -208,7 +216,8 @@ internal sealed class LoadModel
     }
 
     /// <summary>True when the host's forecast p95 peaks above the watermark (the definition of a hot host in plans).</summary>
-    public bool IsHot(int host) => Exceeds(host, -1, _watermark * Hosts[host].CpuCores);
+    /// <remarks>Cached per host until its load changes: the planner's search asks it for every (VM, host) pair.</remarks>
+    public bool IsHot(int host) => _hot[host] ??= Exceeds(host, -1, _watermark * Hosts[host].CpuCores);
 
     /// <summary>Whether the hourly p95 of the host's scenario sums (VM <paramref name="plus"/> added, -1: none) exceeds the threshold in any hour.</summary>
     private bool Exceeds(int host, int plus, double threshold)
@@ -339,6 +348,7 @@ internal sealed class LoadModel
     private void Add(int vm, int host, int sign)
     {
         MemoryAllocated[host] += sign * Vms[vm].MemoryBytes;
+        _hot[host] = null;
         var s = Scenarios[vm];
         var sums = _sums[host];
         for (var k = 0; k < K; k++)

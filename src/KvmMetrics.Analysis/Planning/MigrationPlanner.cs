@@ -286,7 +286,7 @@ public sealed class MigrationPlanner
                     var penalty = model.Cost(vm).Penalty;
                     for (var to = 0; to < model.Hosts.Length; to++)
                     {
-                        if (to == from || model.Infeasible(vm, to, mandatory: false, state) is not null)
+                        if (to == from || !model.Allowed(vm, to, mandatory: false, state))
                         {
                             continue;
                         }
@@ -358,7 +358,7 @@ public sealed class MigrationPlanner
         var ok = true;
         foreach (var (vm, to) in moves)
         {
-            if (model.Infeasible(vm, to, mandatory: false, state) is not null)
+            if (!model.Allowed(vm, to, mandatory: false, state))
             {
                 ok = false;
                 break;

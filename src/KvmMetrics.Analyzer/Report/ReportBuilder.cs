@@ -91,12 +91,24 @@ public static class ReportBuilder
         var track = TrackRecord.Weekly(engine, cpuSeries, TrackRecordWeeks, "cores", 1);
 
         progress("forecast accuracy per host");
-        var hostAccuracy = snapshot.Hosts.Select(h =>
+        // One batch (one global model) for all hosts: a Forecast call per host trained one LightGBM model each,
+        // which dominated the report at fleet scale (issue 18).
+        var hostSeries = snapshot.Hosts.Select(h => ClusterSeries.HostCpu(snapshot, history, h.Name, totals[0].Start, totals[0].Length)).ToArray();
+        var eligible = Enumerable.Range(0, hostSeries.Length)
+            .Where(i => !hostSeries[i].Values.All(double.IsNaN) && CanForecast(hostSeries[i] with { Values = hostSeries[i].Values[..^Week] }, notes, snapshot.Hosts[i].Name + " CPU (last week)"))
+            .ToArray();
+        var hostForecasts = new Forecast?[hostSeries.Length];
+        if (eligible.Length > 0)
         {
-            var series = ClusterSeries.HostCpu(snapshot, history, h.Name, totals[0].Start, totals[0].Length);
-            var f = series.Values.All(double.IsNaN) ? null : TryForecast(engine, series with { Values = series.Values[..^Week] }, Week, notes, h.Name + " CPU (last week)");
-            return (Host: h, Score: f is null ? null : ForecastScore.Compare(f, series.Values[^Week..]));
-        }).ToArray();
+            var batch = engine.ForecastMany([.. eligible.Select(i => hostSeries[i] with { Values = hostSeries[i].Values[..^Week] })], Week);
+            for (var j = 0; j < eligible.Length; j++)
+            {
+                hostForecasts[eligible[j]] = batch[j];
+            }
+        }
+
+        var hostAccuracy = snapshot.Hosts.Select((h, i) =>
+            (Host: h, Score: hostForecasts[i] is { } f ? ForecastScore.Compare(f, hostSeries[i].Values[^Week..]) : null)).ToArray();
 
         progress("writing the report");
         var hosts = ReportAnalytics.Hosts(snapshot, history, plan, hotspots.Findings, capacity, now, watermark);
@@ -449,16 +461,20 @@ public static class ReportBuilder
         return new ReportSection("plausibility", "Values above what the hardware delivers", intro, [], [table]);
     }
 
-    private static Forecast? TryForecast(ForecastEngine engine, RegularSeries series, int horizon, List<string> notes, string name)
+    private static Forecast? TryForecast(ForecastEngine engine, RegularSeries series, int horizon, List<string> notes, string name) =>
+        CanForecast(series, notes, name) ? engine.Forecast(series, horizon) : null;
+
+    /// <summary>Whether the series has enough history for a forecast; if not, says so in the notes.</summary>
+    private static bool CanForecast(RegularSeries series, List<string> notes, string name)
     {
         var observed = series.Length - series.MissingCount;
         if (series.Length < 14 * 24 || observed < 7 * 24)
         {
             notes.Add(F($"{name}: only {observed} hourly points, too few for a forecast (need 14 days)."));
-            return null;
+            return false;
         }
 
-        return engine.Forecast(series, horizon);
+        return true;
     }
 
     /// <summary>Rules compare fractions of capacity except forecast rules, which compare cores: show each in its own unit.</summary>
