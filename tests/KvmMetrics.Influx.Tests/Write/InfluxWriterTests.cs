@@ -112,6 +112,9 @@ public sealed class InfluxWriterTests : IDisposable
     [Fact]
     public async Task Write_503WithRetryAfterDate_WaitsUntilThatDate_CappedByMaxRetryAfter()
     {
+        // The date is taken from the writer's own (fake) clock: against the real clock the fake one lags by the
+        // time since it was created, and the wait came out a few ms over 60 s.
+        var time = new RecordingTimeProvider();
         var handler = new ScriptedHandler((_, i) =>
         {
             if (i > 1)
@@ -120,10 +123,9 @@ public sealed class InfluxWriterTests : IDisposable
             }
 
             var r = ScriptedHandler.Status(HttpStatusCode.ServiceUnavailable);
-            r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddSeconds(i == 0 ? 60 : 3600));
+            r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(time.GetUtcNow().AddSeconds(i == 0 ? 60 : 3600));
             return r;
         });
-        var time = new RecordingTimeProvider();
         await using var writer = new InfluxWriter(Options() with { MaxRetryAfter = TimeSpan.FromMinutes(10) }, new HttpClient(handler), time);
         writer.WriteLine("m v=1");
         await writer.FlushAsync().WaitAsync(Wait);
